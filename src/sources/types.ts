@@ -1,0 +1,51 @@
+import type { Run, Span, SpanSummary, Status } from '../model/types';
+
+export type StoreFormat = 'flujo' | 'waft' | 'otlp' | 'claude-flow';
+
+/** What a store is asked for runs. All fields optional; results newest first. */
+export interface RunQuery {
+  status?: Status;
+  /** Exact pipeline / run name. */
+  pipeline?: string;
+  /** Only runs that started at or after this epoch-ms time. */
+  sinceMs?: number;
+  limit?: number;
+  offset?: number;
+}
+
+export interface SpanSummaryQuery {
+  pipeline?: string;
+  sinceMs?: number;
+}
+
+/**
+ * One opened trace store. Every reader implements this; nothing above `sources/`
+ * knows a store's own rows. Async even where the reader is synchronous, so the
+ * engine can move to a worker without its callers changing.
+ */
+export interface TraceStore {
+  /** The path or URL the user named; also `Run.store`. */
+  readonly id: string;
+  readonly format: StoreFormat;
+  listRuns(query?: RunQuery): Promise<Run[]>;
+  /** Runs whose id contains `partial` (case-insensitive); an exact id match alone when there is one. */
+  findRuns(partial: string): Promise<Run[]>;
+  /** All spans of one run, in start order. */
+  getSpans(runId: string): Promise<Span[]>;
+  /** name/status/duration of every span in runs matching the query: the input of stats. */
+  spanSummaries(query?: SpanSummaryQuery): Promise<SpanSummary[]>;
+  /** Release memory (sql.js databases are not garbage-collected). */
+  close(): Promise<void>;
+}
+
+/**
+ * An error the user can cause and fix (bad file, missing table, unknown id).
+ * Its message is one line naming the store or id and what to do; the CLI prints
+ * it without a stack and exits 2, the extension shows it on the store's node.
+ */
+export class StoreError extends Error {
+  constructor(message: string, readonly store?: string) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
