@@ -1,0 +1,248 @@
+import type { Run, Span, SpanSummary, Status } from '../../model/types';
+import { openSnapshot } from '../../sqlite/snapshot';
+import type { SqliteSnapshot, SqlParam } from '../../sqlite/snapshot';
+import { StoreError } from '../types';
+import type { RunQuery, SpanSummaryQuery, StoreFormat, TraceStore } from '../types';
+import { readSchema } from './schema';
+import type { FlujoSchema } from './schema';
+import { runFilters, selectRuns, toRun } from './runs';
+import type { RunRow, Where } from './runs';
+import { buildSpans, errorOf, rawFromSpanRow } from './spans';
+import type { RawSpan } from './spans';
+import { statusCache } from './status';
+import { readStepSpans } from './steps';
+import { rawFromTraceText } from './traceData';
+import { errorFromFeedback, parseAttributes, secondsToMs, summarizeError, toNumber } from './values';
+
+/** Ids per `IN (…)` list: well under SQLite's bound-parameter limit. */
+const CHUNK = 500;
+
+/**
+ * Opens Flujo's SQLite store (flujo_ops.db, with its -wal merged) read-only.
+ * `id` is what the user named it (Run.store); the file is only ever read.
+ */
+export async function openFlujoStore(file: string, id: string = file): Promise<TraceStore> {
+  const snap = await openSnapshot(file);
+  try {
+    return new FlujoStore(id, snap, readSchema(snap));
+  } catch (e) {
+    snap.close();
+    throw e;
+  }
+}
+
+/** What a page of runs needs from its spans: computed per page, never for the whole store. */
+interface RunExtras {
+  spanCount: number;
+  durationMs?: number;
+  error?: string;
+}
+
+class FlujoStore implements TraceStore {
+  readonly format: StoreFormat = 'flujo';
+
+  constructor(
+    readonly id: string,
+    private readonly snap: SqliteSnapshot,
+    private readonly schema: FlujoSchema,
+  ) {}
+
+  async listRuns(query: RunQuery = {}): Promise<Run[]> {
+    const rows = selectRuns(this.snap, this.schema, runFilters(this.schema, query), query);
+    return this.complete(rows);
+  }
+
+  async findRuns(partial: string): Promise<Run[]> {
+    const p = partial.trim();
+    if (p === '') return [];
+    const exact = selectRuns(this.snap, this.schema, { sql: 'r.run_id = ?', params: [p] });
+    if (exact.length > 0) return this.complete(exact);
+    // instr, not LIKE: a '%' or '_' in what the user typed is text, not a wildcard.
+    const where: Where = { sql: 'instr(lower(r.run_id), lower(?)) > 0', params: [p] };
+    return this.complete(selectRuns(this.snap, this.schema, where));
+  }
+
+  async getSpans(runId: string): Promise<Span[]> {
+    let raws = this.spanRows(runId);
+    if (raws.length === 0) raws = this.otherSpans(runId, this.runStartMs(runId));
+    if (raws.length === 0 && !this.runExists(runId)) {
+      throw new StoreError(`${this.id}: no run with id '${runId}' — list the runs to see which ids exist`, this.id);
+    }
+    return buildSpans(runId, raws);
+  }
+
+  async spanSummaries(query: SpanSummaryQuery = {}): Promise<SpanSummary[]> {
+    const filtered = query.pipeline !== undefined || query.sinceMs !== undefined;
+    const where = runFilters(this.schema, { pipeline: query.pipeline, sinceMs: query.sinceMs });
+    const out: SpanSummary[] = [];
+    if (this.schema.spans) {
+      const status = statusCache();
+      // A million rows: array rows, interned strings, no attribute JSON touched.
+      const interned = new Map<string, string>();
+      const intern = (v: unknown): string => {
+        const s = v === null || v === undefined ? '' : String(v);
+        const hit = interned.get(s);
+        if (hit !== undefined) return hit;
+        interned.set(s, s);
+        return s;
+      };
+      const sql =
+        'SELECT s.run_id, s.name, s.status, s.end_time - s.start_time FROM spans s' +
+        (filtered ? ` WHERE s.run_id IN (SELECT r.run_id FROM runs r WHERE ${where.sql})` : '');
+      this.snap.each(sql, filtered ? where.params : undefined, (row) => {
+        const summary: SpanSummary = { runId: intern(row[0]), name: intern(row[1]), status: status(row[2]) };
+        const d = row[3];
+        if (typeof d === 'number') summary.durationMs = secondsToMs(d);
+        out.push(summary);
+      });
+    }
+    // Runs Flujo stored without span rows: their trace tree or steps stand in.
+    const noSpans = this.schema.spans ? ' AND NOT EXISTS (SELECT 1 FROM spans s WHERE s.run_id = r.run_id)' : '';
+    const rest: string[] = [];
+    this.snap.each(`SELECT r.run_id FROM runs r WHERE ${where.sql}${noSpans}`, where.params, (row) =>
+      rest.push(String(row[0])),
+    );
+    for (const id of rest) {
+      for (const s of buildSpans(id, this.otherSpans(id, this.runStartMs(id)))) {
+        const summary: SpanSummary = { runId: s.runId, name: s.name, status: s.status };
+        if (s.durationMs !== undefined) summary.durationMs = s.durationMs;
+        out.push(summary);
+      }
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    this.snap.close();
+  }
+
+  /** A page of run rows → Runs, with span counts, durations and errors read for that page only. */
+  private complete(rows: RunRow[]): Run[] {
+    const extras = new Map<string, RunExtras>();
+    if (this.schema.spans) {
+      // Counting reads only idx_spans_run_id; span times are read only for runs whose
+      // record has no duration.
+      for (const ids of chunks(rows.map((r) => r.id))) {
+        this.snap.each(
+          `SELECT run_id, COUNT(*) FROM spans WHERE run_id IN (${marks(ids)}) GROUP BY run_id`,
+          ids,
+          ([id, count]) => extras.set(String(id), { spanCount: Number(count) }),
+        );
+      }
+      const needTimes = rows
+        .filter((r) => r.recordedDurationMs === undefined && extras.has(r.id) && statusOf(r) !== 'running')
+        .map((r) => r.id);
+      for (const ids of chunks(needTimes)) {
+        this.snap.each(
+          `SELECT run_id, MIN(start_time), MAX(end_time) FROM spans WHERE run_id IN (${marks(ids)}) GROUP BY run_id`,
+          ids,
+          ([id, min, max]) => {
+            const e = extras.get(String(id));
+            const lo = toNumber(min);
+            const hi = toNumber(max);
+            if (e && lo !== undefined && hi !== undefined && hi >= lo) e.durationMs = secondsToMs(hi - lo);
+          },
+        );
+      }
+      const needError = rows.filter((r) => r.error === undefined && isError(r) && extras.has(r.id)).map((r) => r.id);
+      for (const ids of chunks(needError)) {
+        // The failed span that ended first is the innermost: its feedback is the cause,
+        // the loop or pipeline spans above it repeat or wrap it.
+        this.snap.each(
+          `SELECT run_id, attributes FROM spans WHERE run_id IN (${marks(ids)}) ` +
+            `AND LOWER(status) IN ('failed', 'error') AND attributes IS NOT NULL ` +
+            'ORDER BY run_id, end_time IS NULL, end_time, start_time',
+          ids,
+          ([id, attrs]) => {
+            const e = extras.get(String(id));
+            if (!e || e.error !== undefined) return;
+            const err = errorOf(parseAttributes(attrs));
+            if (err) e.error = summarizeError(err);
+          },
+        );
+      }
+    }
+    for (const r of rows) {
+      if (extras.has(r.id)) continue;
+      // No span rows: count (and find the error in) the trace tree or the steps.
+      const spans = buildSpans(r.id, this.otherSpans(r.id, r.startMs));
+      const e: RunExtras = { spanCount: spans.length };
+      let end = -Infinity;
+      for (const s of spans) if (s.durationMs !== undefined) end = Math.max(end, s.startOffsetMs + s.durationMs);
+      if (spans.length > 0 && end >= 0) e.durationMs = end;
+      const failed = spans.filter((s) => s.error).sort((a, b) => endOf(a) - endOf(b))[0];
+      if (failed?.error) e.error = summarizeError(failed.error);
+      extras.set(r.id, e);
+    }
+    return rows.map((r) => {
+      const e = extras.get(r.id) ?? { spanCount: 0 };
+      const own = r.error === undefined ? undefined : summarizeError(errorFromFeedback(r.error));
+      const extra: { durationMs?: number; error?: string } = {};
+      if (e.durationMs !== undefined) extra.durationMs = e.durationMs;
+      const error = own ?? (isError(r) ? e.error : undefined);
+      if (error !== undefined) extra.error = error;
+      return toRun(this.id, { ...r, error: undefined }, e.spanCount, extra);
+    });
+  }
+
+  private spanRows(runId: string): RawSpan[] {
+    if (!this.schema.spans) return [];
+    const raws: RawSpan[] = [];
+    this.snap.each(
+      'SELECT span_id, parent_span_id, name, start_time, end_time, status, attributes FROM spans ' +
+        'WHERE run_id = ? ORDER BY start_time, rowid',
+      [runId],
+      (row) => raws.push(rawFromSpanRow(row)),
+    );
+    return raws;
+  }
+
+  /** A run without span rows: its trace tree (traces table), else its steps rows. */
+  private otherSpans(runId: string, runStartMs: number | undefined): RawSpan[] {
+    const col = this.schema.traceColumn;
+    if (col) {
+      let text: unknown;
+      this.snap.each(`SELECT ${col} FROM traces WHERE run_id = ?`, [runId], (row) => {
+        text = row[0];
+      });
+      const raws = rawFromTraceText(text);
+      if (raws.length > 0) return raws;
+    }
+    if (this.schema.steps) return readStepSpans(this.snap, this.schema.steps, runId, runStartMs);
+    return [];
+  }
+
+  private runStartMs(runId: string): number | undefined {
+    const rows = selectRuns(this.snap, this.schema, { sql: 'r.run_id = ?', params: [runId] });
+    return rows[0]?.startMs;
+  }
+
+  private runExists(runId: string): boolean {
+    let found = false;
+    this.snap.each('SELECT 1 FROM runs WHERE run_id = ? LIMIT 1', [runId], () => {
+      found = true;
+    });
+    return found;
+  }
+}
+
+function isError(r: RunRow): boolean {
+  return statusOf(r) === 'error';
+}
+
+const statusOfRaw = statusCache();
+function statusOf(r: RunRow): Status {
+  return statusOfRaw(r.rawStatus);
+}
+
+function endOf(s: Span): number {
+  return s.startOffsetMs + (s.durationMs ?? Infinity);
+}
+
+function marks(ids: readonly SqlParam[]): string {
+  return ids.map(() => '?').join(', ');
+}
+
+function* chunks<T>(items: T[]): Generator<T[]> {
+  for (let i = 0; i < items.length; i += CHUNK) yield items.slice(i, i + CHUNK);
+}

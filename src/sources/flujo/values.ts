@@ -1,0 +1,125 @@
+import type { AttributeValue, Attributes, SpanError } from '../../model/types';
+
+/**
+ * Wall-clock text as Flujo writes it → epoch ms. Flujo writes UTC ISO-8601
+ * (`datetime.now(timezone.utc).isoformat()`, older stores `utcnow().isoformat()`
+ * without a zone, SQLite's `datetime('now')`): text without a zone is UTC.
+ * Sub-millisecond digits are truncated so this agrees with SQLite's julianday() filter.
+ */
+export function parseWallClock(v: unknown): number | undefined {
+  if (typeof v === 'number') return epochFromNumber(v);
+  if (typeof v !== 'string') return undefined;
+  const s = v.trim();
+  if (s === '') return undefined;
+  if (/^-?\d+(\.\d+)?$/.test(s)) return epochFromNumber(Number(s));
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i.exec(s);
+  if (!m) return undefined;
+  const [, y, mo, d, h = '0', mi = '0', sec = '0', frac = '', zone] = m;
+  const ms = frac ? Number(frac.slice(0, 3).padEnd(3, '0')) : 0;
+  let t = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec), ms);
+  if (zone && zone.toUpperCase() !== 'Z') {
+    const sign = zone.startsWith('-') ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    const offMin = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0');
+    t -= sign * offMin * 60_000;
+  }
+  return Number.isFinite(t) ? t : undefined;
+}
+
+/** Epoch seconds, ms or µs, told apart by size (anything before 1973 in ms is taken as seconds). */
+function epochFromNumber(n: number): number | undefined {
+  if (!Number.isFinite(n) || n <= 0) return undefined;
+  if (n > 1e14) return Math.floor(n / 1000);
+  if (n > 1e11) return Math.floor(n);
+  return Math.floor(n * 1000);
+}
+
+/** Seconds (monotonic or epoch, both are differences here) → ms, rounded to the microsecond. */
+export function secondsToMs(s: number): number {
+  return Math.round(s * 1e6) / 1e3;
+}
+
+export function toNumber(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v === 'string' && v.trim() !== '') {
+    const n = Number(v);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+/** Where an attributes value that is not a JSON object is kept, as its raw text. */
+export const RAW_ATTRIBUTES_KEY = 'flujo.attributes.raw';
+
+/** Span attributes JSON text → Attributes; text that does not parse is kept, never fatal. */
+export function parseAttributes(text: unknown): Attributes {
+  if (text === null || text === undefined || text === '') return {};
+  if (typeof text !== 'string') return { [RAW_ATTRIBUTES_KEY]: toAttributeValue(text) };
+  try {
+    const v: unknown = JSON.parse(text);
+    if (isPlainObject(v)) return toAttributes(v);
+  } catch {
+    // fall through: keep the text as it is
+  }
+  return { [RAW_ATTRIBUTES_KEY]: text };
+}
+
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function toAttributes(o: Record<string, unknown>): Attributes {
+  const out: Attributes = {};
+  for (const [k, v] of Object.entries(o)) out[k] = toAttributeValue(v);
+  return out;
+}
+
+/** Whatever JSON.parse or SQLite hands back, as an AttributeValue (blobs and bigints become text). */
+export function toAttributeValue(v: unknown): AttributeValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
+  if (Array.isArray(v)) return v.map(toAttributeValue);
+  if (v instanceof Uint8Array) return `<${v.length} bytes>`;
+  if (isPlainObject(v)) return toAttributes(v);
+  return String(v);
+}
+
+/** A JSON text column (steps.output, error_blob) → its value, or the text when it does not parse. */
+export function parseJsonLoose(text: unknown): AttributeValue {
+  if (typeof text !== 'string') return toAttributeValue(text);
+  try {
+    return toAttributeValue(JSON.parse(text));
+  } catch {
+    return text;
+  }
+}
+
+const EXCEPTION_NAME = /^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*$/;
+const EXCEPTION_LIKE = /(Error|Exception|Exit|Interrupt|Warning|Timeout|Cancelled|StopIteration|Failure)$/;
+
+/**
+ * A step's `feedback` text → SpanError. A Python traceback gives its last line
+ * (`KeyError: 'income'`) as type and message and the whole text as stack; a one-line
+ * `ValueError: …` gives type and message; anything else is the message.
+ */
+export function errorFromFeedback(text: string): SpanError {
+  const trimmed = text.replace(/\s+$/, '');
+  const lines = trimmed.split(/\r?\n/).filter((l) => l.trim() !== '');
+  const isTraceback = /Traceback \(most recent call last\):/.test(trimmed);
+  const last = (lines[lines.length - 1] ?? '').trim();
+  const colon = last.indexOf(':');
+  const name = colon >= 0 ? last.slice(0, colon) : last;
+  const rest = colon >= 0 ? last.slice(colon + 1).trim() : '';
+  const named = EXCEPTION_NAME.test(name) && (isTraceback || EXCEPTION_LIKE.test(name));
+  if (isTraceback) {
+    return named ? { type: name, message: rest || name, stack: trimmed } : { message: last, stack: trimmed };
+  }
+  if (lines.length === 1 && named && colon >= 0) return { type: name, message: rest || name };
+  return { message: trimmed.trim() };
+}
+
+/** One line for a run's `error`: `KeyError: 'income'` rather than `Traceback (most recent…`. */
+export function summarizeError(e: SpanError): string {
+  return e.type ? `${e.type}: ${e.message}` : e.message;
+}
