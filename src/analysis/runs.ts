@@ -1,0 +1,45 @@
+import type { Run, Status } from '../model/types';
+import type { RunQuery } from '../sources/types';
+
+const HOUR_MS = 3_600_000;
+
+/** The epoch-ms cut-off for "the last `hours` hours"; fractional hours allowed. */
+export function sinceHoursToMs(hours: number, now: number = Date.now()): number {
+  return now - hours * HOUR_MS;
+}
+
+/** What a user asks for runs, as the CLI flags and the sidebar filter say it. */
+export interface RunFilter {
+  status?: Status;
+  pipeline?: string;
+  sinceHours?: number;
+  limit?: number;
+}
+
+/** The store query for a user's filter, relative to `now`. */
+export function toRunQuery(filter: RunFilter, now: number = Date.now()): RunQuery {
+  const q: RunQuery = {};
+  if (filter.status !== undefined) q.status = filter.status;
+  if (filter.pipeline !== undefined) q.pipeline = filter.pipeline;
+  if (filter.sinceHours !== undefined) q.sinceMs = sinceHoursToMs(filter.sinceHours, now);
+  if (filter.limit !== undefined) q.limit = filter.limit;
+  return q;
+}
+
+/**
+ * The same semantics as `TraceStore.listRuns`, for runs already in memory
+ * (the extension's cached list): newest first, runs with no start last,
+ * `sinceMs` excluding runs with no start (their age is unknown).
+ */
+export function filterRuns(runs: readonly Run[], q: RunQuery): Run[] {
+  let out = runs.filter(
+    (r) =>
+      (q.status === undefined || r.status === q.status) &&
+      (q.pipeline === undefined || r.name === q.pipeline) &&
+      (q.sinceMs === undefined || (r.startMs !== undefined && r.startMs >= q.sinceMs)),
+  );
+  out.sort((a, b) => (b.startMs ?? Number.NEGATIVE_INFINITY) - (a.startMs ?? Number.NEGATIVE_INFINITY) || 0);
+  if (q.offset) out = out.slice(q.offset);
+  if (q.limit !== undefined) out = out.slice(0, q.limit);
+  return out;
+}

@@ -1,0 +1,28 @@
+import type { Span, Status } from '../model/types';
+
+export interface SpanFilter {
+  status?: Status;
+  /** Case-insensitive substring of the name; with a `*` it is a glob over the whole name instead. */
+  name?: string;
+}
+
+/** A predicate for span names: substring, or whole-name glob when the pattern holds `*`. */
+export function nameMatcher(pattern: string): (name: string) => boolean {
+  const p = pattern.toLowerCase();
+  if (!p.includes('*')) return (name) => name.toLowerCase().includes(p);
+  const source = p
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  // 's' so a name holding a newline (hostile or sloppy data) still matches `*`.
+  const re = new RegExp(`^${source}$`, 's');
+  return (name) => re.test(name.toLowerCase());
+}
+
+/** Spans matching every given criterion, order kept. */
+export function filterSpans(spans: Span[], filter: SpanFilter): Span[] {
+  const matchName = filter.name !== undefined && filter.name !== '' ? nameMatcher(filter.name) : undefined;
+  const status = filter.status;
+  if (!matchName && !status) return spans.slice();
+  return spans.filter((s) => (!status || s.status === status) && (!matchName || matchName(s.name)));
+}

@@ -1,0 +1,110 @@
+import { openStore } from '../sources/open';
+import { StoreError, type TraceStore } from '../sources/types';
+import { parseVerbArgs, takePositionals } from './args';
+import { UsageError, type CliIO } from './context';
+import { clean } from './format/text';
+import { globalHelp } from './help';
+import { getVerb } from './verbs/get';
+import { listVerb } from './verbs/list';
+import { showVerb } from './verbs/show';
+import { spansVerb } from './verbs/spans';
+import { statsVerb } from './verbs/stats';
+import { traceVerb } from './verbs/trace';
+import type { Verb } from './verbs/verb';
+import pkg from '../../package.json';
+
+export type { CliIO, Writer } from './context';
+
+export const VERBS: readonly Verb[] = [listVerb, getVerb, showVerb, traceVerb, spansVerb, statsVerb];
+
+export const EXIT_OK = 0;
+export const EXIT_BUG = 1;
+export const EXIT_USER = 2;
+
+/**
+ * The whole CLI, callable in-process: `argv` without node and script, output
+ * through `io`. Returns the exit code; never calls process.exit, so tests and
+ * the binary share every line of it.
+ */
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const env = io.env ?? process.env;
+  const [verbName, ...rest] = argv;
+  const version = (pkg as { version?: string }).version ?? '0.0.0';
+
+  if (verbName === undefined || verbName === '--help' || verbName === '-h' || verbName === 'help') {
+    const topic = verbName === 'help' ? VERBS.find((v) => v.name === rest[0]) : undefined;
+    io.stdout.write(topic ? topic.help : globalHelp(VERBS, version));
+    return EXIT_OK;
+  }
+  if (verbName === '--version' || verbName === '-V') {
+    io.stdout.write(`${version}\n`);
+    return EXIT_OK;
+  }
+
+  const opened: TraceStore[] = [];
+  try {
+    const verb = VERBS.find((v) => v.name === verbName);
+    if (!verb) {
+      throw new UsageError(
+        `spanlens: unknown command '${verbName}' — commands: ${VERBS.map((v) => v.name).join(', ')} (spanlens --help)`,
+      );
+    }
+    const { positionals, values } = parseVerbArgs(verb.name, rest, verb.options);
+    if (values.help) {
+      io.stdout.write(verb.help);
+      return EXIT_OK;
+    }
+    takePositionals(verb.name, positionals, verb.args);
+    await verb.run({
+      positionals,
+      values,
+      json: values.json === true,
+      now: (io.now ?? Date.now)(),
+      open: async (target) => {
+        const store = await (io.open ?? openStore)(target);
+        opened.push(store);
+        return store;
+      },
+      out: (text) => void io.stdout.write(text),
+    });
+    return EXIT_OK;
+  } catch (e) {
+    return reportError(e, io, env);
+  } finally {
+    for (const s of opened) await s.close().catch(() => undefined);
+  }
+}
+
+/** One line on stderr: the user's mistakes exit 2, ours exit 1 (stack only on request). */
+function reportError(e: unknown, io: CliIO, env: Record<string, string | undefined>): number {
+  const debug = env.SPANLENS_DEBUG === '1' || env.SPANLENS_DEBUG === 'true';
+  if (e instanceof UsageError || e instanceof StoreError) {
+    const msg = clean(e.message);
+    io.stderr.write(`${msg.startsWith('spanlens') ? '' : 'spanlens: '}${msg}\n`);
+    if (debug && e.stack) io.stderr.write(`${e.stack}\n`);
+    return EXIT_USER;
+  }
+  const msg = clean(e instanceof Error ? e.message : String(e));
+  io.stderr.write(
+    `spanlens: internal error: ${msg} — this is a bug in spanlens; ` +
+      `${debug ? 'stack below' : 'rerun with SPANLENS_DEBUG=1 for the stack'} and report it\n`,
+  );
+  if (debug && e instanceof Error && e.stack) io.stderr.write(`${e.stack}\n`);
+  return EXIT_BUG;
+}
+
+/** The binary: real streams, real exit code, quiet on a closed pipe (`spanlens list x | head`). */
+async function runAsBinary(): Promise<void> {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
+  process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
+}
+
+// Run only as the bundled entry (dist/cli.js is CommonJS); importing main() in tests must not run it.
+if (typeof require !== 'undefined' && typeof module !== 'undefined' && require.main === module) {
+  void runAsBinary();
+}
