@@ -1,0 +1,213 @@
+/**
+ * The Span Details webview panel, host side. One panel, reused: it follows the selection
+ * in the Spanlens views, opens beside the editor without taking focus from the tree, and
+ * sends the page a plain view-model (never HTML) through the typed protocol.
+ */
+import * as vscode from 'vscode';
+import type { Run, Span } from '../../model/types';
+import { isPageMessage, SPAN_DETAILS_VIEW_TYPE, type HostMessage, type PageMessage } from '../../webview/protocol';
+import { detailsHtml, makeNonce } from './html';
+import { openSourceAt, resolveSource, type SourceResolution } from './source';
+import { buildSpanDetailsView, DEFAULT_PROMPT_PREVIEW_LENGTH } from './viewModel';
+
+export interface SpanDetailsTarget {
+  storeId: string;
+  run: Run;
+  span: Span;
+}
+
+const TITLE = 'Span Details';
+const MAX_TITLE_NAME = 40;
+
+function webviewOptions(context: vscode.ExtensionContext): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+  return {
+    enableScripts: true,
+    enableFindWidget: true,
+    localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'media'), vscode.Uri.joinPath(context.extensionUri, 'dist')],
+  };
+}
+
+function promptPreviewLength(): number {
+  return vscode.workspace.getConfiguration('spanlens').get<number>('details.promptPreviewLength', DEFAULT_PROMPT_PREVIEW_LENGTH);
+}
+
+export class SpanDetailsPanel {
+  private static instance: SpanDetailsPanel | undefined;
+
+  static get current(): SpanDetailsPanel | undefined {
+    return SpanDetailsPanel.instance;
+  }
+
+  /** Shows `target` in the one details panel, creating it beside the editor if needed. */
+  static show(context: vscode.ExtensionContext, target: SpanDetailsTarget): void {
+    let p = SpanDetailsPanel.instance;
+    if (p) {
+      // Keep the panel where the user put it; only bring it forward if it is behind another tab.
+      if (!p.panel.visible) p.panel.reveal(p.panel.viewColumn, true);
+    } else {
+      const panel = vscode.window.createWebviewPanel(
+        SPAN_DETAILS_VIEW_TYPE,
+        TITLE,
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        webviewOptions(context),
+      );
+      p = new SpanDetailsPanel(context, panel);
+    }
+    void p.setTarget(target);
+  }
+
+  /**
+   * Restores the panel after a window reload (call once from activate). It comes back empty:
+   * the selection it showed belongs to a tree that is rebuilt from the stores.
+   */
+  static registerSerializer(context: vscode.ExtensionContext): vscode.Disposable {
+    return vscode.window.registerWebviewPanelSerializer(SPAN_DETAILS_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel): Promise<void> {
+        if (SpanDetailsPanel.instance) {
+          panel.dispose(); // one panel only
+          return;
+        }
+        panel.webview.options = webviewOptions(context);
+        new SpanDetailsPanel(context, panel);
+      },
+    });
+  }
+
+  /** Empties the panel (e.g. when the shown span's store was removed). */
+  clear(message?: string): void {
+    this.target = undefined;
+    this.resolution = undefined;
+    this.seq++;
+    this.panel.title = TITLE;
+    this.post(message === undefined ? { type: 'empty' } : { type: 'empty', message });
+  }
+
+  /** The span on show, if any (lets callers refresh it after a store reload). */
+  get shown(): SpanDetailsTarget | undefined {
+    return this.target;
+  }
+
+  dispose(): void {
+    this.panel.dispose();
+  }
+
+  private target: SpanDetailsTarget | undefined;
+  /** Go-to-Source availability for `target.span.source`, once checked. */
+  private resolution: SourceResolution | undefined;
+  /** Bumped per target, so a slow source check for an older selection is dropped. */
+  private seq = 0;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  private constructor(
+    context: vscode.ExtensionContext,
+    private readonly panel: vscode.WebviewPanel,
+  ) {
+    SpanDetailsPanel.instance = this;
+    panel.webview.html = this.html(context);
+    this.disposables.push(
+      panel.onDidDispose(() => this.onDisposed()),
+      panel.webview.onDidReceiveMessage((m: unknown) => {
+        if (isPageMessage(m)) void this.onPageMessage(m);
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('spanlens.details.promptPreviewLength')) this.postCurrent();
+      }),
+      // A folder added or removed can make Go to Source possible or impossible.
+      vscode.workspace.onDidChangeWorkspaceFolders(() => {
+        if (this.target) void this.setTarget(this.target);
+      }),
+    );
+  }
+
+  private html(context: vscode.ExtensionContext): string {
+    const webview = this.panel.webview;
+    return detailsHtml({
+      cspSource: webview.cspSource,
+      nonce: makeNonce(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'details.css')).toString(),
+    });
+  }
+
+  private async setTarget(target: SpanDetailsTarget): Promise<void> {
+    const seq = ++this.seq;
+    this.target = target;
+    this.resolution = undefined;
+    this.panel.title = `Span: ${shorten(target.span.name)}`;
+    const source = target.span.source;
+    const resolution = source ? await resolveSource(source).catch((e: unknown) => ({ available: false as const, reason: String(e) })) : undefined;
+    if (seq !== this.seq) return; // a newer selection won
+    this.resolution = resolution;
+    this.postCurrent();
+  }
+
+  private postCurrent(): void {
+    const t = this.target;
+    if (!t) {
+      this.post({ type: 'empty' });
+      return;
+    }
+    if (t.span.source && !this.resolution) return; // setTarget posts once the source is checked
+    const r = this.resolution;
+    const data = buildSpanDetailsView({
+      storeId: t.storeId,
+      run: t.run,
+      span: t.span,
+      promptPreviewLength: promptPreviewLength(),
+      sourceAvailability: r ? (r.available ? { available: true } : { available: false, reason: r.reason }) : undefined,
+    });
+    this.post({ type: 'show', data });
+  }
+
+  private post(message: HostMessage): void {
+    // Lost if the page is not loaded yet; it says 'ready' when it is, and we send it again.
+    void this.panel.webview.postMessage(message);
+  }
+
+  private async onPageMessage(m: PageMessage): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        this.postCurrent();
+        return;
+      case 'copy':
+        await vscode.env.clipboard.writeText(m.text);
+        vscode.window.setStatusBarMessage('Spanlens: copied to clipboard', 2000);
+        return;
+      case 'openSource':
+        await this.openSource(m.spanId);
+        return;
+      case 'findSimilar':
+      case 'openRun':
+        // Reserved in the protocol; the page has no buttons for these yet.
+        return;
+    }
+  }
+
+  private async openSource(spanId: string): Promise<void> {
+    const t = this.target;
+    const src = t?.span.source;
+    if (!t || !src || t.span.id !== spanId) return; // the click raced a selection change
+    const r = this.resolution ?? (await resolveSource(src));
+    if (!r.available) {
+      void vscode.window.showWarningMessage(`Spanlens: cannot open ${src.path}: ${r.reason}`);
+      return;
+    }
+    // Open in the editor group the panel is not in, so the details stay visible.
+    const column = this.panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
+    try {
+      await openSourceAt(r.uri, src, column);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Spanlens: cannot open ${r.uri.fsPath}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private onDisposed(): void {
+    if (SpanDetailsPanel.instance === this) SpanDetailsPanel.instance = undefined;
+    this.seq++;
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+function shorten(name: string): string {
+  return name.length > MAX_TITLE_NAME ? `${name.slice(0, MAX_TITLE_NAME - 1)}…` : name;
+}

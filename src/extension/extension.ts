@@ -1,0 +1,60 @@
+/**
+ * Spanlens extension entry point: wires the store registry, its watcher, the Runs
+ * view, commands and the status bar. Activation stays cheap: it searches the workspace
+ * for stores, but reads one (WASM, the file) only when the view shows it or, for the
+ * status bar's count, a moment after start-up.
+ */
+import * as vscode from 'vscode';
+import { registerCommands } from './commands';
+import { config } from './config';
+import { SpanDetailsPanel } from './details/detailsPanel';
+import { disposeLog, log } from './log';
+import { SpanItemNode } from './runsView/nodes';
+import { createRunsView, RunsTreeProvider } from './runsView/runsTreeProvider';
+import { withoutChildren } from './runsView/treeHelpers';
+import { FailureStatusBar } from './statusBar';
+import { RUNS_VIEW_ID, StoreRegistry } from './stores/storeRegistry';
+import { StoreWatcher } from './stores/storeWatcher';
+
+/** Delay before stores are read for the status bar: start-up belongs to the editor. */
+const BACKGROUND_READ_DELAY_MS = 2000;
+
+export function activate(context: vscode.ExtensionContext): void {
+  log().info(`Spanlens ${context.extension.packageJSON.version as string} activated`);
+  const registry = new StoreRegistry(context.workspaceState);
+  const provider = new RunsTreeProvider(registry, context.workspaceState);
+  const view = createRunsView(provider);
+
+  context.subscriptions.push(
+    registry,
+    provider,
+    view,
+    new StoreWatcher(registry),
+    new FailureStatusBar(registry, view),
+    SpanDetailsPanel.registerSerializer(context),
+    ...registerCommands({ extension: context, registry, provider, view }),
+    vscode.commands.registerCommand('spanlens.showRecentFailures', async () => {
+      await vscode.commands.executeCommand(`${RUNS_VIEW_ID}.focus`);
+      await provider.setFilter({ status: 'failed', window: '24h' });
+    }),
+    // The details panel follows keyboard selection once it is open (clicks run the item's command).
+    view.onDidChangeSelection((e) => {
+      const node = e.selection.length === 1 ? e.selection[0] : undefined;
+      const panel = SpanDetailsPanel.current;
+      if (!panel || !(node instanceof SpanItemNode)) return;
+      const shown = panel.shown;
+      if (shown && shown.storeId === node.entry.id && shown.run.id === node.run.id && shown.span.id === node.span.id) return;
+      SpanDetailsPanel.show(context, { storeId: node.entry.id, run: node.run, span: withoutChildren(node.span) });
+    }),
+  );
+
+  void registry.whenDiscovered().then(() => {
+    if (!config.statusBarEnabled() || registry.list().length === 0) return;
+    const t = setTimeout(() => void registry.openAllInBackground(), BACKGROUND_READ_DELAY_MS);
+    context.subscriptions.push(new vscode.Disposable(() => clearTimeout(t)));
+  });
+}
+
+export function deactivate(): void {
+  disposeLog();
+}

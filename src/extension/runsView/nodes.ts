@@ -1,0 +1,421 @@
+/**
+ * The Runs view's nodes, one small class per kind: store → runs (paged) → span tree,
+ * plus message items (loading, error, too large, empty) and "Load more…".
+ * Every TreeItem gets a stable id (see nodeIds.ts) so refreshes keep expansion and
+ * selection. Everything shown from a store is text: tooltips escape or fence it.
+ */
+import * as vscode from 'vscode';
+import { toRunQuery } from '../../analysis/runs';
+import { formatAgo, formatBytes, formatDuration, formatTimestamp } from '../../model/format';
+import type { Run, SpanNode } from '../../model/types';
+import { describeFilter, isFilterActive, toRunFilter, type RunsFilter } from '../filters';
+import { codeBlock, inlineCode, oneLine, runDescription, spanDescription, tailLines } from '../format';
+import { errorMessage, logError } from '../log';
+import type { StoreEntry, StoreRegistry } from '../stores/storeRegistry';
+import { STATUS_WORD, statusIcon } from './icons';
+import { IdDeduper, loadMoreNodeId, messageNodeId, runNodeId, spanNodeId, storeNodeId } from './nodeIds';
+import { nodesOnErrorPaths } from './treeHelpers';
+
+/** What nodes need from the view: the registry, the filter and paging. */
+export interface ViewContext {
+  readonly registry: StoreRegistry;
+  filter(): RunsFilter;
+  /** Runs shown per store: pageSize × pages loaded. */
+  runLimit(storeId: string): number;
+  storeCount(): number;
+}
+
+/** Context values (menus' `viewItem`); also what e2e tests select by. */
+export const CONTEXT = {
+  store: 'store',
+  storeError: 'store-error',
+  storeLarge: 'store-large',
+  run: 'run',
+  runFailed: 'run-failed',
+  span: 'span',
+  spanFailed: 'span-failed',
+  loadMore: 'loadMore',
+  message: 'message',
+  error: 'error',
+  tooLarge: 'tooLarge',
+} as const;
+
+export abstract class ViewNode {
+  abstract readonly id: string;
+  constructor(readonly parent: ViewNode | undefined) {}
+  abstract getTreeItem(): vscode.TreeItem;
+  getChildren(): ViewNode[] | Promise<ViewNode[]> {
+    return [];
+  }
+}
+
+function md(): vscode.MarkdownString {
+  // Neither trusted (no command links) nor HTML: the text comes from user data.
+  const m = new vscode.MarkdownString('', false);
+  m.isTrusted = false;
+  m.supportHtml = false;
+  return m;
+}
+
+// ---- store ----
+
+export class StoreNode extends ViewNode {
+  readonly id: string;
+
+  constructor(
+    private readonly ctx: ViewContext,
+    readonly entry: StoreEntry,
+  ) {
+    super(undefined);
+    this.id = storeNodeId(entry.id);
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const e = this.entry;
+    // Few stores: show their runs straight away. Many: let the user pick (each read costs memory).
+    const state = this.ctx.storeCount() <= 3 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+    const item = new vscode.TreeItem(e.basename, state);
+    item.id = this.id;
+    const folder = e.folderLabel;
+    const tip = md();
+    tip.appendMarkdown(`**${inlineCode(e.basename)}**\n\n`);
+    tip.appendMarkdown(`${inlineCode(e.id)}\n\n`);
+    if (e.sizeBytes !== undefined) tip.appendMarkdown(`Size (with -wal): ${formatBytes(e.sizeBytes)}\n\n`);
+    tip.appendMarkdown(e.added && !e.discovered ? 'Added with *Open Trace Store…*' : 'Found in the workspace');
+    switch (e.state.kind) {
+      case 'idle':
+        item.iconPath = new vscode.ThemeIcon('database');
+        item.description = folder;
+        item.contextValue = CONTEXT.store;
+        tip.appendMarkdown('\n\nNot read yet: expand to read it.');
+        break;
+      case 'opening':
+        item.iconPath = new vscode.ThemeIcon('loading~spin');
+        item.description = [folder, 'Loading…'].filter(Boolean).join(' · ');
+        item.contextValue = CONTEXT.store;
+        break;
+      case 'open':
+        item.iconPath = new vscode.ThemeIcon('database');
+        item.description = folder;
+        item.contextValue = CONTEXT.store;
+        tip.appendMarkdown(`\n\nRead ${formatAgo(e.state.loadedAt)} (${formatTimestamp(e.state.loadedAt)}); re-read when the file changes.`);
+        break;
+      case 'error':
+        item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+        item.description = [folder, 'cannot be read'].filter(Boolean).join(' · ');
+        item.contextValue = CONTEXT.storeError;
+        tip.appendMarkdown('\n\n');
+        tip.appendText(e.state.message);
+        break;
+      case 'tooLarge':
+        item.iconPath = new vscode.ThemeIcon('database');
+        item.description = [folder, `${formatBytes(e.state.sizeBytes)} — not loaded`].filter(Boolean).join(' · ');
+        item.contextValue = CONTEXT.storeLarge;
+        break;
+    }
+    item.tooltip = tip;
+    return item;
+  }
+
+  override async getChildren(): Promise<ViewNode[]> {
+    const e = this.entry;
+    switch (e.state.kind) {
+      case 'idle':
+        // Reading starts here, the first time the view shows this store; the registry's
+        // change event replaces the "Loading…" item with the runs.
+        void this.ctx.registry.ensureOpen(e, 'view');
+        return [MessageNode.loading(this)];
+      case 'opening':
+        return [MessageNode.loading(this)];
+      case 'error':
+        return [new ErrorNode(this, e.state.message)];
+      case 'tooLarge':
+        return [new TooLargeNode(this, e.state.sizeBytes, e.state.limitBytes)];
+      case 'open':
+        return this.runs();
+    }
+  }
+
+  private async runs(): Promise<ViewNode[]> {
+    const e = this.entry;
+    const filter = this.ctx.filter();
+    const limit = this.ctx.runLimit(e.id);
+    let runs: Run[];
+    try {
+      // One more than shown tells whether "Load more…" is needed without counting.
+      runs = await this.ctx.registry.query(e, (s) => s.listRuns(toRunQuery({ ...toRunFilter(filter), limit: limit + 1 })));
+    } catch (err) {
+      logError(`Listing runs of ${e.id} failed`, err);
+      return [new ErrorNode(this, errorMessage(err))];
+    }
+    const ids = new IdDeduper();
+    const nodes: ViewNode[] = runs.slice(0, limit).map((r) => new RunNode(this, this.ctx.registry, e, r, ids.take(runNodeId(e.id, r.id))));
+    if (runs.length > limit) nodes.push(new LoadMoreNode(this, e.id, limit));
+    if (nodes.length === 0) {
+      nodes.push(
+        isFilterActive(filter)
+          ? MessageNode.info(this, 'empty', `No runs match the filter (${describeFilter(filter)})`, 'filter')
+          : MessageNode.info(this, 'empty', 'No runs recorded yet', 'info'),
+      );
+    }
+    return nodes;
+  }
+}
+
+// ---- run ----
+
+export class RunNode extends ViewNode {
+  constructor(
+    parent: StoreNode,
+    private readonly registry: StoreRegistry,
+    readonly entry: StoreEntry,
+    readonly run: Run,
+    readonly id: string,
+  ) {
+    super(parent);
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const r = this.run;
+    const expandable = r.spanCount > 0 || r.status === 'running';
+    const item = new vscode.TreeItem(
+      oneLine(r.name || r.id, 120),
+      expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    );
+    item.id = this.id;
+    item.description = runDescription(r);
+    item.iconPath = statusIcon(r.status);
+    item.contextValue = r.status === 'error' ? CONTEXT.runFailed : CONTEXT.run;
+    item.tooltip = runTooltip(r);
+    item.accessibilityInformation = { label: `${r.name || r.id}, ${STATUS_WORD[r.status]}, ${item.description}` };
+    return item;
+  }
+
+  override async getChildren(): Promise<ViewNode[]> {
+    let roots: SpanNode[];
+    try {
+      roots = await this.registry.getSpanTree(this.entry, this.run.id);
+    } catch (err) {
+      logError(`Reading spans of run ${this.run.id} in ${this.entry.id} failed`, err);
+      return [new ErrorNode(this, errorMessage(err), `run|${this.run.id}`)];
+    }
+    if (roots.length === 0) {
+      return [MessageNode.info(this, `nospans|${this.run.id}`, this.run.status === 'running' ? 'No spans yet' : 'No spans recorded', 'info')];
+    }
+    const onErrorPath = nodesOnErrorPaths(roots);
+    const ids = new IdDeduper();
+    return roots.map((s) => new SpanItemNode(this, this.entry, this.run, s, onErrorPath, ids));
+  }
+}
+
+/** The store's own status word, when it says more than the normalized one ("completed" for ok does not). */
+function showRawStatus(raw: string, status: Run['status']): boolean {
+  const w = raw.trim().toLowerCase();
+  return w !== '' && w !== status && w !== STATUS_WORD[status] && !['completed', 'success', 'succeeded', 'error'].includes(w);
+}
+
+function runTooltip(r: Run): vscode.MarkdownString {
+  const tip = md();
+  tip.appendMarkdown('**');
+  tip.appendText(oneLine(r.name || r.id, 200));
+  tip.appendMarkdown(`** — ${STATUS_WORD[r.status]}`);
+  if (showRawStatus(r.rawStatus, r.status)) tip.appendMarkdown(` (store says ${inlineCode(r.rawStatus)})`);
+  tip.appendMarkdown(`\n\nRun ID: ${inlineCode(r.id)}\n\n`);
+  tip.appendMarkdown(`Started: ${formatTimestamp(r.startMs)} (${formatAgo(r.startMs)})\n\n`);
+  tip.appendMarkdown(`Duration: ${r.status === 'running' ? 'running' : formatDuration(r.durationMs)} · Spans: ${r.spanCount}`);
+  if (r.error) {
+    tip.appendMarkdown('\n\n**Error**\n');
+    tip.appendMarkdown(codeBlock(tailLines(r.error, 20)));
+  }
+  return tip;
+}
+
+// ---- span ----
+
+export class SpanItemNode extends ViewNode {
+  readonly id: string;
+
+  constructor(
+    parent: ViewNode,
+    readonly entry: StoreEntry,
+    readonly run: Run,
+    readonly span: SpanNode,
+    private readonly onErrorPath: Set<SpanNode>,
+    private readonly ids: IdDeduper,
+  ) {
+    super(parent);
+    this.id = ids.take(spanNodeId(entry.id, run.id, span.id));
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const s = this.span;
+    let state = vscode.TreeItemCollapsibleState.None;
+    if (s.children.length > 0) {
+      // Open the way to a failure; keep everything else folded (loops can have thousands of iterations).
+      state = this.onErrorPath.has(s) ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+    }
+    const item = new vscode.TreeItem(oneLine(s.name || s.id, 120), state);
+    item.id = this.id;
+    item.description = spanDescription(s);
+    item.iconPath = statusIcon(s.status);
+    item.contextValue = s.status === 'error' ? CONTEXT.spanFailed : CONTEXT.span;
+    item.tooltip = spanTooltip(s);
+    item.command = { command: 'spanlens.showSpan', title: 'Show Span Details', arguments: [this] };
+    item.accessibilityInformation = { label: `${s.name || s.id}, ${STATUS_WORD[s.status]}, ${item.description}` };
+    return item;
+  }
+
+  override getChildren(): ViewNode[] {
+    return this.span.children.map((c) => new SpanItemNode(this, this.entry, this.run, c, this.onErrorPath, this.ids));
+  }
+}
+
+function spanTooltip(s: SpanNode): vscode.MarkdownString {
+  const tip = md();
+  tip.appendMarkdown('**');
+  tip.appendText(oneLine(s.name || s.id, 200));
+  tip.appendMarkdown(`** — ${STATUS_WORD[s.status]}`);
+  if (showRawStatus(s.rawStatus, s.status)) tip.appendMarkdown(` (store says ${inlineCode(s.rawStatus)})`);
+  tip.appendMarkdown(`\n\nSpan ID: ${inlineCode(s.id)}\n\n`);
+  tip.appendMarkdown(`Starts at +${formatDuration(s.startOffsetMs)} · Duration: ${s.durationMs === undefined ? 'running' : formatDuration(s.durationMs)}`);
+  if (s.children.length > 0) tip.appendMarkdown(` · ${s.children.length} child span${s.children.length === 1 ? '' : 's'}`);
+  if (s.error) {
+    tip.appendMarkdown('\n\n**');
+    tip.appendText(oneLine(s.error.type ? `${s.error.type}: ${s.error.message}` : s.error.message, 300));
+    tip.appendMarkdown('**\n');
+    if (s.error.stack) tip.appendMarkdown(codeBlock(tailLines(s.error.stack, 15)));
+  }
+  tip.appendMarkdown('\n\n*Click for details*');
+  return tip;
+}
+
+// ---- paging and messages ----
+
+export class LoadMoreNode extends ViewNode {
+  readonly id: string;
+
+  constructor(
+    parent: StoreNode,
+    private readonly storeId: string,
+    private readonly shown: number,
+  ) {
+    super(parent);
+    this.id = loadMoreNodeId(storeId);
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.description = `${this.shown} shown`;
+    item.iconPath = new vscode.ThemeIcon('ellipsis');
+    item.contextValue = CONTEXT.loadMore;
+    item.tooltip = 'Show the next page of older runs (spanlens.runs.pageSize)';
+    item.accessibilityInformation = { label: `Load more…, ${this.shown} shown` };
+    item.command = { command: 'spanlens.loadMore', title: 'Load More Runs', arguments: [this.storeId] };
+    return item;
+  }
+}
+
+export class MessageNode extends ViewNode {
+  private constructor(
+    parent: ViewNode,
+    readonly id: string,
+    private readonly label: string,
+    private readonly icon: vscode.ThemeIcon,
+  ) {
+    super(parent);
+  }
+
+  static loading(parent: StoreNode): MessageNode {
+    return new MessageNode(parent, messageNodeId(parent.entry.id, 'loading'), 'Loading…', new vscode.ThemeIcon('loading~spin'));
+  }
+
+  static info(parent: StoreNode | RunNode, kind: string, label: string, icon: string): MessageNode {
+    return new MessageNode(parent, messageNodeId(storeIdOf(parent), kind), label, new vscode.ThemeIcon(icon));
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.iconPath = this.icon;
+    item.contextValue = CONTEXT.message;
+    return item;
+  }
+}
+
+function storeIdOf(node: StoreNode | RunNode): string {
+  return node.entry.id;
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** "/w/flujo_ops.db: database is corrupt…" → "database is corrupt…"; other messages unchanged. */
+function withoutPathPrefix(message: string, file: string): string {
+  return message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message;
+}
+
+/** A store (or run) that cannot be read: the one-line message, what to do in the tooltip, details in the log. */
+export class ErrorNode extends ViewNode {
+  readonly id: string;
+
+  constructor(
+    parent: StoreNode | RunNode,
+    private readonly message: string,
+    kind = 'error',
+  ) {
+    super(parent);
+    this.storeId = storeIdOf(parent);
+    this.id = messageNodeId(this.storeId, kind);
+  }
+
+  private readonly storeId: string;
+
+  getTreeItem(): vscode.TreeItem {
+    // The store's node above already names the file: the label starts at what is wrong.
+    const item = new vscode.TreeItem(capitalize(oneLine(withoutPathPrefix(this.message, this.storeId), 300)), vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+    item.contextValue = CONTEXT.error;
+    const tip = md();
+    tip.appendText(this.message);
+    tip.appendMarkdown(
+      '\n\n**What to do:** fix or replace the file, then use *Refresh Store* (it is also re-read by itself when it changes), ' +
+        'or *Remove Store* to hide it. Other stores are not affected.\n\nClick to open the Spanlens log (Output › Spanlens) for details.',
+    );
+    item.tooltip = tip;
+    item.command = { command: 'spanlens.showLog', title: 'Show Spanlens Log' };
+    return item;
+  }
+}
+
+/** A store over spanlens.maxStoreSizeMB: not read until the user clicks. */
+export class TooLargeNode extends ViewNode {
+  readonly id: string;
+
+  constructor(
+    private readonly storeNode: StoreNode,
+    private readonly sizeBytes: number,
+    private readonly limitBytes: number,
+  ) {
+    super(storeNode);
+    this.id = messageNodeId(storeNode.entry.id, 'tooLarge');
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(`Store is ${formatBytes(this.sizeBytes)} — click to load anyway`, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+    item.contextValue = CONTEXT.tooLarge;
+    const tip = md();
+    tip.appendMarkdown(
+      `This store (database + -wal) is larger than \`spanlens.maxStoreSizeMB\` (${formatBytes(this.limitBytes)}). ` +
+        'Reading it holds all of it in memory, about twice its size while it loads, and re-reads it whenever it changes.\n\n' +
+        'Click to load it for this session, or raise the setting.',
+    );
+    item.tooltip = tip;
+    item.command = { command: 'spanlens.loadLargeStore', title: 'Load Store Anyway', arguments: [this.storeNode.entry.id] };
+    return item;
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Small, generic text formatters for durations, times and sizes: shared by the
+ * sidebar, the status bar and (where it fits) the CLI. Pure, no locale surprises:
+ * the same input gives the same text on every machine except for the local time zone.
+ */
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/** "0.42 ms", "7.5 ms", "340 ms", "1.23 s", "12.3 s", "2m 03s", "1h 02m"; "—" when unknown. */
+export function formatDuration(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms)) return '—';
+  if (ms < 0) return `-${formatDuration(-ms)}`;
+  if (ms < 1) return `${ms === 0 ? '0' : ms.toFixed(2)} ms`;
+  if (ms < 10) return `${trimZero(ms.toFixed(1))} ms`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  // Under a minute the decimals matter; rounding 59.96 s up must not print "60.0 s".
+  if (s < 10) return `${s.toFixed(2)} s`;
+  if (s < 59.95) return `${s.toFixed(1)} s`;
+  const totalS = Math.round(s);
+  if (totalS < 3600) return `${Math.floor(totalS / 60)}m ${pad2(totalS % 60)}s`;
+  const totalM = Math.round(totalS / 60);
+  if (totalM < 24 * 60) return `${Math.floor(totalM / 60)}h ${pad2(totalM % 60)}m`;
+  const totalH = Math.round(totalM / 60);
+  return `${Math.floor(totalH / 24)}d ${pad2(totalH % 24)}h`;
+}
+
+function trimZero(s: string): string {
+  return s.endsWith('.0') ? s.slice(0, -2) : s;
+}
+
+/**
+ * A start time as short as is still unambiguous next to `now`:
+ * "14:03:22" today, "Nov 21 14:03" this year, "2023-11-21 14:03" before; "—" when unknown.
+ */
+export function formatStart(startMs: number | undefined, nowMs: number = Date.now()): string {
+  if (startMs === undefined || !Number.isFinite(startMs)) return '—';
+  const d = new Date(startMs);
+  const now = new Date(nowMs);
+  const hm = `${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
+  if (d.getFullYear() === now.getFullYear() && d.getMonth() === now.getMonth() && d.getDate() === now.getDate()) {
+    return `${hm}:${pad2(d.getSeconds())}`;
+  }
+  if (d.getFullYear() === now.getFullYear()) return `${MONTHS[d.getMonth()]} ${d.getDate()} ${hm}`;
+  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${hm}`;
+}
+
+/** "2024-11-21 14:03:22.120" in local time: for tooltips and reports where precision matters. */
+export function formatTimestamp(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms)) return '—';
+  const d = new Date(ms);
+  return (
+    `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ` +
+    `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`
+  );
+}
+
+/** "just now", "42 s ago", "5 min ago", "3 h ago", "2 d ago"; "in the future" for clock skew. */
+export function formatAgo(ms: number | undefined, nowMs: number = Date.now()): string {
+  if (ms === undefined || !Number.isFinite(ms)) return '—';
+  const d = nowMs - ms;
+  if (d < -1000) return 'in the future';
+  if (d < 5000) return 'just now';
+  if (d < 60_000) return `${Math.floor(d / 1000)} s ago`;
+  if (d < 3_600_000) return `${Math.floor(d / 60_000)} min ago`;
+  if (d < 86_400_000) return `${Math.floor(d / 3_600_000)} h ago`;
+  return `${Math.floor(d / 86_400_000)} d ago`;
+}
+
+/** "812 B", "4.0 KB", "12.3 MB", "1.2 GB" (binary units, as file managers show them). */
+export function formatBytes(n: number): string {
+  if (!Number.isFinite(n) || n < 0) return '—';
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v < 100 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
+}

@@ -1,0 +1,159 @@
+/**
+ * The typed messages between the extension host and the Span Details webview.
+ * Imported by both sides (types only, plus small guards), so it must not import 'vscode'
+ * or anything node-only.
+ */
+import type { Status } from '../model/types';
+
+/** The webview's `viewType`; also the key of its `WebviewPanelSerializer`. */
+export const SPAN_DETAILS_VIEW_TYPE = 'spanlens.spanDetails';
+
+/** One attribute (of a span or an event) ready to show: values are already text. */
+export interface AttributeRow {
+  key: string;
+  /** Full value as text: strings as-is, everything else JSON (pretty-printed when long). */
+  value: string;
+  /** True when the page should fold the value behind a "more" toggle. */
+  long: boolean;
+  /** What a folded long value shows: the first line(s), cut to a few hundred characters. */
+  preview: string;
+}
+
+/** An input or output payload found in the span (or its events). */
+export interface IoBlock {
+  kind: 'input' | 'output';
+  /** Where it came from, e.g. `step_input`, `gen_ai.prompt`, `event agent.input`. */
+  source: string;
+  /** Full text (JSON pretty-printed), capped at MAX_IO_CHARS. */
+  text: string;
+  /** The first `promptPreviewLength` characters of `text`. */
+  preview: string;
+  /** True when `preview` is shorter than `text` (the page offers "Show all"). */
+  truncated: boolean;
+  /** Length of the original text before the hard cap, for "Show all (N characters)". */
+  length: number;
+  /** True when even `text` was cut at MAX_IO_CHARS. */
+  capped: boolean;
+}
+
+export interface UsageView {
+  inputTokens?: number;
+  outputTokens?: number;
+  totalTokens?: number;
+  /** Cost in US dollars. */
+  costUsd?: number;
+  /** The attribute keys (or events) the numbers were read from, for a tooltip. */
+  sources: string[];
+}
+
+export interface ErrorView {
+  type?: string;
+  message: string;
+  stack?: string;
+  /** Where the error came from: `span`, `exception event`, `attribute <key>`, `feedback`. */
+  origin: string;
+}
+
+export interface EventView {
+  name: string;
+  offsetMs?: number;
+  /** "+12.3 ms" from the run's start, or '' when the store recorded no time. */
+  offsetText: string;
+  attributes: AttributeRow[];
+}
+
+export interface SourceView {
+  /** `path:line` as recorded (or as mapped into the workspace). */
+  label: string;
+  path: string;
+  line: number;
+  guess: boolean;
+  /** False when the file is outside every workspace folder or missing: the button is disabled. */
+  available: boolean;
+  /** Why it is unavailable, for the button's tooltip. */
+  reason?: string;
+}
+
+/** Everything the page shows for one span: plain JSON, computed on the host. */
+export interface SpanDetailsView {
+  span: {
+    id: string;
+    name: string;
+    status: Status;
+    rawStatus: string;
+    parentId: string | null;
+    durationMs?: number;
+    /** "1.25 s", or "running…" when the span has no duration yet. */
+    durationText: string;
+    startOffsetMs: number;
+    /** "+340 ms" from the run's start. */
+    offsetText: string;
+  };
+  run: {
+    id: string;
+    name: string;
+    status: Status;
+    rawStatus: string;
+  };
+  store: {
+    id: string;
+    /** Last path segment of the store id, for the header. */
+    label: string;
+  };
+  error?: ErrorView;
+  io: IoBlock[];
+  usage?: UsageView;
+  attributes: AttributeRow[];
+  events: EventView[];
+  source?: SourceView;
+  promptPreviewLength: number;
+}
+
+// ---- host → page ----
+
+export type HostMessage =
+  | { type: 'show'; data: SpanDetailsView }
+  | { type: 'empty'; message?: string };
+
+// ---- page → host ----
+
+export type PageMessage =
+  | { type: 'ready' }
+  | { type: 'copy'; text: string }
+  /** `spanId` lets the host ignore a click that raced a selection change. */
+  | { type: 'openSource'; spanId: string }
+  /** Reserved: no button yet. */
+  | { type: 'findSimilar'; spanId: string }
+  /** Reserved: no button yet. */
+  | { type: 'openRun'; runId: string };
+
+/** Validates what arrives from the page before the host acts on it. */
+export function isPageMessage(m: unknown): m is PageMessage {
+  if (typeof m !== 'object' || m === null) return false;
+  const o = m as Record<string, unknown>;
+  switch (o.type) {
+    case 'ready':
+      return true;
+    case 'copy':
+      return typeof o.text === 'string';
+    case 'openSource':
+    case 'findSimilar':
+      return typeof o.spanId === 'string';
+    case 'openRun':
+      return typeof o.runId === 'string';
+    default:
+      return false;
+  }
+}
+
+/** Validates what arrives from the host (the page trusts nothing it cannot check cheaply). */
+export function isHostMessage(m: unknown): m is HostMessage {
+  if (typeof m !== 'object' || m === null) return false;
+  const o = m as Record<string, unknown>;
+  if (o.type === 'empty') return o.message === undefined || typeof o.message === 'string';
+  if (o.type === 'show') {
+    const d = o.data as Record<string, unknown> | undefined;
+    return typeof d === 'object' && d !== null && typeof d.span === 'object' && Array.isArray(d.attributes);
+  }
+  return false;
+}
