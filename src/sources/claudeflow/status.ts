@@ -1,0 +1,50 @@
+import type { Status } from '../../model/types';
+
+/**
+ * claude-flow's trace statuses (the CHECK of migration 006_execution_traces.sql):
+ * running | success | failed | timeout. `timeout` is an error whose own word is kept.
+ */
+export const TRACE_STATUS: Readonly<Record<string, Status>> = {
+  running: 'running',
+  success: 'ok',
+  failed: 'error',
+  timeout: 'error',
+};
+
+/** The raw words a normalized status filter matches, pushed into SQL as `status IN (…)`. */
+export function rawStatusesFor(status: Status): string[] {
+  return Object.keys(TRACE_STATUS).filter((w) => TRACE_STATUS[w] === status);
+}
+
+/**
+ * A step's status. The recorder writes success | failed; other words a hand-written
+ * or newer step might carry are read by their meaning.
+ */
+const STEP_WORDS: Readonly<Record<string, Status>> = {
+  ...TRACE_STATUS,
+  ok: 'ok',
+  succeeded: 'ok',
+  completed: 'ok',
+  passed: 'ok',
+  skipped: 'unset',
+  error: 'error',
+  failure: 'error',
+  timed_out: 'error',
+  cancelled: 'error',
+  in_progress: 'running',
+  started: 'running',
+  pending: 'running',
+  paused: 'paused',
+};
+
+/** Exactly the words the table allows (anything else, or NULL, is unset): what `rawStatusesFor` filters on. */
+export function traceStatus(raw: unknown): Status {
+  if (typeof raw !== 'string') return 'unset';
+  return Object.prototype.hasOwnProperty.call(TRACE_STATUS, raw) ? TRACE_STATUS[raw]! : 'unset';
+}
+
+export function stepStatus(raw: unknown): Status {
+  if (typeof raw !== 'string') return 'unset';
+  const w = raw.trim().toLowerCase();
+  return Object.prototype.hasOwnProperty.call(STEP_WORDS, w) ? STEP_WORDS[w]! : 'unset';
+}
