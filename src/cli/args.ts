@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { isStatus } from '../model/status';
 import { STATUSES, type Status } from '../model/types';
+import type { StoreFormat } from '../sources/types';
 import { UsageError } from './context';
 
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
@@ -15,7 +16,20 @@ export interface ParsedVerbArgs {
 export const COMMON_OPTIONS: OptionSpec = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  format: { type: 'string' },
 };
+
+/** What --format takes: every StoreFormat (the Record makes a new one a compile error here until listed). */
+const FORMAT_NAMES: Record<StoreFormat, true> = { flujo: true, waft: true, otlp: true, 'claude-flow': true };
+export const STORE_FORMATS = Object.keys(FORMAT_NAMES) as StoreFormat[];
+
+/** --format: skip detection and read the store as this format. */
+export function formatOption(verb: string, value: string | boolean | undefined): StoreFormat | undefined {
+  if (typeof value !== 'string') return undefined;
+  const v = value.trim().toLowerCase();
+  if ((STORE_FORMATS as string[]).includes(v)) return v as StoreFormat;
+  throw new UsageError(`spanlens ${verb}: unknown format '${value}' — use one of ${STORE_FORMATS.join(', ')}`);
+}
 
 /** node:util parseArgs with its errors turned into one-line usage errors that point at --help. */
 export function parseVerbArgs(verb: string, argv: string[], options: OptionSpec): ParsedVerbArgs {

@@ -1,4 +1,4 @@
-import type { TraceStore } from '../sources/types';
+import type { StoreFormat, TraceStore } from '../sources/types';
 
 /** Where the CLI writes: process streams in the binary, string buffers in tests. */
 export interface Writer {
@@ -13,7 +13,7 @@ export interface CliIO {
   /** Defaults to Date.now; fixed in tests so --since-hours is reproducible. */
   now?: () => number;
   /** Defaults to sources/open's openStore; a test may hand in an in-memory store. */
-  open?: (target: string) => Promise<TraceStore>;
+  open?: (target: string, options?: { format?: StoreFormat }) => Promise<TraceStore>;
 }
 
 /** A mistake in the command line itself: printed as one line, exit 2. */

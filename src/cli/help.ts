@@ -9,16 +9,26 @@ Usage: spanlens <command> <store> [args] [options]
 Commands:
 ${usage.join('\n')}
 
-<store>  a trace store file, e.g. a Flujo flujo_ops.db (its -wal file beside it
-         is read too; the store is never written to)
+<store>  a trace store, never written to; its format is detected:
+           a Flujo flujo_ops.db (its -wal file beside it is read too),
+           a waft project folder (_pyrite/analytics/traces), that folder, or one
+           of its daily .jsonl files,
+           an OpenTelemetry OTLP/JSON file: the Collector's file exporter .jsonl
+           (one request a line) or one request in a .json,
+           a claude-flow postgres:// URL
 <run>    a full run id or any unique part of it (case-insensitive)
 
 Options (every command):
   --json       JSON on stdout instead of tables; keys as in the Spanlens model
                (Run, Span): list → Run[], get → Run[], show → {run, spans},
                trace → {run, root}, spans → Span[], stats → {totalSpans, byStatus, byName}
+  --format F   read <store> as format F instead of detecting it:
+               flujo, waft, otlp or claude-flow
   -h, --help   help for a command: spanlens <command> --help
   --version    print the version
+
+Lines of a waft or OTLP file that are torn (a crash mid-write) or not JSON are
+skipped, never fatal; their count is a note on stderr (stats --json: skippedLines).
 
 Statuses are normalized to ok, error, running, paused, unset; the store's own
 word is kept as rawStatus.

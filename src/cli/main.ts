@@ -1,6 +1,6 @@
 import { openStore } from '../sources/open';
 import { StoreError, type TraceStore } from '../sources/types';
-import { parseVerbArgs, takePositionals } from './args';
+import { formatOption, parseVerbArgs, takePositionals } from './args';
 import { UsageError, type CliIO } from './context';
 import { clean } from './format/text';
 import { globalHelp } from './help';
@@ -55,23 +55,37 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       return EXIT_OK;
     }
     takePositionals(verb.name, positionals, verb.args);
+    const format = formatOption(verb.name, values.format);
     await verb.run({
       positionals,
       values,
       json: values.json === true,
       now: (io.now ?? Date.now)(),
       open: async (target) => {
-        const store = await (io.open ?? openStore)(target);
+        const store = await (io.open ?? openStore)(target, format === undefined ? {} : { format });
         opened.push(store);
         return store;
       },
       out: (text) => void io.stdout.write(text),
     });
+    if (values.json !== true) noteSkippedLines(opened, io);
     return EXIT_OK;
   } catch (e) {
     return reportError(e, io, env);
   } finally {
     for (const s of opened) await s.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Lines a line-based store skipped (torn by a crash, or not JSON): one note on stderr, so
+ * a table that looks short says why, and stdout stays the verb's alone. --json carries it
+ * in `stats` (skippedLines) instead.
+ */
+function noteSkippedLines(stores: readonly TraceStore[], io: CliIO): void {
+  for (const s of stores) {
+    const n = s.skippedLines ?? 0;
+    if (n > 0) io.stderr.write(`spanlens: note: ${n} line${n === 1 ? '' : 's'} of ${clean(s.id)} skipped (torn or not JSON)\n`);
   }
 }
 

@@ -1,8 +1,11 @@
 import * as fs from 'fs';
 import { StoreError } from './types';
+import { isWaftFolder, sniffJsonStore } from './waft/sniff';
 import type { StoreFormat } from './types';
 
 const SQLITE_MAGIC = 'SQLite format 3\0';
+const FILE_HINT = 'a Flujo flujo_ops.db, a waft .jsonl, an OpenTelemetry OTLP/JSON .jsonl or .json';
+const WAFT_HINT = '_pyrite/analytics/traces';
 
 /**
  * What a target names, before any reader opens it. Each store format is found here
@@ -14,6 +17,8 @@ export type Detected =
   | { kind: 'unsupported'; why: string };
 
 export async function detectFormat(target: string): Promise<Detected> {
+  // claude-flow keeps its execution_traces in PostgreSQL.
+  if (/^postgres(ql)?:\/\//i.test(target.trim())) return { kind: 'store', format: 'claude-flow' };
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) {
     const scheme = target.slice(0, target.indexOf(':')).toLowerCase();
     return { kind: 'unsupported', why: `${scheme}:// stores are not supported yet` };
@@ -30,18 +35,25 @@ export async function detectFormat(target: string): Promise<Detected> {
     throw e;
   }
   if (st.isDirectory()) {
+    if (await isWaftFolder(target)) return { kind: 'store', format: 'waft' };
     return {
       kind: 'unsupported',
-      why: 'is a folder, and no folder store format is supported yet — point spanlens at a Flujo flujo_ops.db file',
+      why: `is a folder with no trace store spanlens knows — expected waft's ${WAFT_HINT}; point spanlens at a store file (${FILE_HINT})`,
     };
   }
   const head = await readHead(target, SQLITE_MAGIC.length);
   if (head === SQLITE_MAGIC) return { kind: 'store', format: 'flujo' };
   // A store whose writes all still sit in the -wal has an empty main file.
   if (head.length === 0 && fs.existsSync(`${target}-wal`)) return { kind: 'store', format: 'flujo' };
+  // JSON lines (waft spans, OTLP requests) or one OTLP/JSON document.
+  const json = await sniffJsonStore(target);
+  if (json) return { kind: 'store', format: json };
+  if (st.size === 0) {
+    return { kind: 'unsupported', why: 'is empty — if a waft or OTLP file is just being started, name its format with --format' };
+  }
   return {
     kind: 'unsupported',
-    why: 'is not a store spanlens can read (supported: a Flujo flujo_ops.db SQLite file)',
+    why: `is not a store spanlens can read (supported: ${FILE_HINT}; a folder with ${WAFT_HINT})`,
   };
 }
 

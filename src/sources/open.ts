@@ -1,16 +1,25 @@
+import { openClaudeFlowStore } from './claudeflow/reader';
 import { detectFormat } from './detect';
 import { openFlujoStore } from './flujo/reader';
+import { openOtlpStore } from './otlp/reader';
 import { StoreError } from './types';
 import type { StoreFormat, TraceStore } from './types';
+import { openWaftStore } from './waft/reader';
 
 export interface OpenOptions {
   /** Skip detection and read the target as this format. */
   format?: StoreFormat;
+  /** A database store's password (the extension: from SecretStorage, never from settings). */
+  password?: string;
 }
 
 /** One opener per format; a format without one is named in the error, not guessed at. */
-const OPENERS: Partial<Record<StoreFormat, (target: string) => Promise<TraceStore>>> = {
+const OPENERS: Partial<Record<StoreFormat, (target: string, options: OpenOptions) => Promise<TraceStore>>> = {
   flujo: (target) => openFlujoStore(target, target),
+  waft: (target) => openWaftStore(target, target),
+  otlp: (target) => openOtlpStore(target, target),
+  'claude-flow': (target, options) =>
+    openClaudeFlowStore(target, target, options.password === undefined ? {} : { password: options.password }),
 };
 
 /** Opens a store by path (or, later, URL), detecting its format unless told. Read-only. */
@@ -23,5 +32,5 @@ export async function openStore(target: string, options: OpenOptions = {}): Prom
   }
   const open = OPENERS[format];
   if (!open) throw new StoreError(`${target}: the ${format} store format is not supported yet`, target);
-  return open(target);
+  return open(target, options);
 }

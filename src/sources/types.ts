@@ -27,6 +27,11 @@ export interface TraceStore {
   /** The path or URL the user named; also `Run.store`. */
   readonly id: string;
   readonly format: StoreFormat;
+  /**
+   * Lines of a line-based store (waft, OTLP .jsonl) that were torn or not JSON and so
+   * were skipped, as of the last read. Undefined for stores that have no lines to skip.
+   */
+  readonly skippedLines?: number;
   listRuns(query?: RunQuery): Promise<Run[]>;
   /** Runs whose id contains `partial` (case-insensitive); an exact id match alone when there is one. */
   findRuns(partial: string): Promise<Run[]>;

@@ -26,7 +26,9 @@ Options:
   --pipeline P      only spans of runs of this pipeline (exact name)
   --since-hours H   only spans of runs started in the last H hours (default: all time)
   --json            print {"totalSpans", "byStatus": {status: count},
-                    "byName": [{name, count, avgMs, p50Ms, p95Ms}]}
+                    "byName": [{name, count, avgMs, p50Ms, p95Ms}]}, and for
+                    waft and OTLP stores "skippedLines": lines skipped as torn
+                    or not JSON
 `,
   async run(ctx) {
     const pipeline = stringOption(ctx.values.pipeline);
@@ -36,7 +38,8 @@ Options:
     if (pipeline !== undefined) query.pipeline = pipeline;
     if (sinceHours !== undefined) query.sinceMs = sinceHoursToMs(sinceHours, ctx.now);
     const stats = computeStats(await store.spanSummaries(query));
-    if (ctx.json) return ctx.out(toJson(stats));
+    // Line-based stores (waft, OTLP) say how many lines they skipped; others have no such count.
+    if (ctx.json) return ctx.out(toJson(store.skippedLines === undefined ? stats : { ...stats, skippedLines: store.skippedLines }));
     const filters = clean(describeFilters({ pipeline, sinceHours }));
     ctx.out(`${formatCount(stats.totalSpans)} spans in ${clean(store.id)}${filters ? ` (${filters})` : ''}\n`);
     if (stats.totalSpans === 0) return;

@@ -33,8 +33,8 @@ describe('openStore', () => {
     expect(err).toMatchObject({ message: `${missing}: not found — check the path`, store: missing });
     const dir = path.dirname(inject('flujoStore'));
     await expect(openStore(dir)).rejects.toThrow(/is a folder.*flujo_ops\.db/);
-    await expect(openStore('postgres://localhost/cfn')).rejects.toThrow(/postgres:\/\/ stores are not supported yet/);
-    await expect(openStore(dir, { format: 'waft' })).rejects.toThrow(/waft store format is not supported yet/);
+    // The folder holds a flujo_ops.db, not waft's traces: forcing the format says so.
+    await expect(openStore(dir, { format: 'waft' })).rejects.toThrow(/no waft traces here/);
   });
 
   it('rejects a file that is not SQLite, naming it', async () => {

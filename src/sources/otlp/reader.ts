@@ -1,0 +1,328 @@
+import * as fs from 'fs';
+import { filterRuns } from '../../analysis/runs';
+import type { Attributes, Run, Span, SpanError, SpanEvent, SpanSummary } from '../../model/types';
+import { StoreError } from '../types';
+import type { RunQuery, SpanSummaryQuery, TraceStore } from '../types';
+import { JsonLinesFile } from '../waft/lines';
+import { readError } from '../waft/reader';
+import { spansOfRequest } from './request';
+import type { OtlpSpan } from './request';
+import { codeAttributesLocation } from '../../resolve/codeAttributes';
+import { STATUS_WORDS, diffMs, nanosToMs, statusOf } from './values';
+
+/** How a Collector file-exporter line starts: lets a line a crash tore keep the request appended after it. */
+const OTLP_RECORD_START = '{"resourceSpans"';
+
+/** Attribute keys Spanlens adds to OTLP spans for what OTLP keeps beside the attributes. */
+export const OTLP_KIND_KEY = 'otel.span.kind';
+export const OTLP_SCOPE_KEY = 'otel.scope.name';
+export const OTLP_SCOPE_VERSION_KEY = 'otel.scope.version';
+export const OTLP_STATUS_MESSAGE_KEY = 'otel.status_description';
+export const OTLP_LINKS_KEY = 'otel.links';
+/** Run attribute: the root span's own name (the run is named after its service). */
+export const OTLP_ROOT_NAME_KEY = 'otel.root_span.name';
+
+export interface OtlpTraceStore extends TraceStore {
+  readonly format: 'otlp';
+  readonly skippedLines: number;
+  /** Bytes read from disk since open: a refresh after an append grows it by the appended bytes only. */
+  readonly bytesRead: number;
+}
+
+/**
+ * Opens an OpenTelemetry OTLP/JSON file read-only: the Collector's file exporter output
+ * (one ExportTraceServiceRequest a line, read streaming and incrementally as it grows) or
+ * one such request in a `.json` file (pretty-printed is fine). Spans of one trace spread
+ * over many lines are joined into one run.
+ */
+export async function openOtlpStore(file: string, id: string = file): Promise<OtlpTraceStore> {
+  let st: fs.Stats;
+  try {
+    st = await fs.promises.stat(file);
+  } catch (e) {
+    throw readError(e, file, id);
+  }
+  if (st.isDirectory()) {
+    throw new StoreError(`${id}: is a folder — point spanlens at an OTLP/JSON file (.jsonl or .json)`, id);
+  }
+  const store = new OtlpStore(id, file);
+  await store.refresh();
+  return store;
+}
+
+interface TraceState {
+  spans: OtlpSpan[];
+  /** spanId → start/end seen: an exporter's retry writes the same span twice. */
+  seen: Map<string, string>;
+  run?: Run;
+}
+
+class OtlpStore implements OtlpTraceStore {
+  readonly format = 'otlp' as const;
+  private lines: JsonLinesFile;
+  /** Set when the file is one (pretty-printed) JSON document rather than JSON lines. */
+  private whole: { ok: boolean } | undefined;
+  private wholeKey = '';
+  private wholeBytes = 0;
+  private traces = new Map<string, TraceState>();
+  private seq = 0;
+  private queue: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    readonly id: string,
+    private readonly file: string,
+  ) {
+    this.lines = new JsonLinesFile(file, OTLP_RECORD_START);
+  }
+
+  get skippedLines(): number {
+    if (this.whole) return this.whole.ok ? 0 : 1;
+    return this.lines.skippedLines;
+  }
+
+  get bytesRead(): number {
+    return this.lines.bytesRead + this.wholeBytes;
+  }
+
+  async listRuns(query: RunQuery = {}): Promise<Run[]> {
+    await this.refresh();
+    return filterRuns(this.allRuns(), query);
+  }
+
+  async findRuns(partial: string): Promise<Run[]> {
+    await this.refresh();
+    const p = partial.trim().toLowerCase();
+    if (p === '') return [];
+    // Ids are stored lowercase hex: an id typed in capitals is still exact.
+    if (this.traces.has(p)) return [this.runOf(p)];
+    return filterRuns(this.allRuns().filter((r) => r.id.toLowerCase().includes(p)), {});
+  }
+
+  async getSpans(runId: string): Promise<Span[]> {
+    await this.refresh();
+    const t = this.traces.get(runId) ?? this.traces.get(runId.toLowerCase());
+    if (!t) throw new StoreError(`${this.id}: no run with id '${runId}' — list the runs to see which ids exist`, this.id);
+    return buildSpans(t.spans[0]!.traceId, t.spans);
+  }
+
+  async spanSummaries(query: SpanSummaryQuery = {}): Promise<SpanSummary[]> {
+    await this.refresh();
+    const out: SpanSummary[] = [];
+    for (const run of filterRuns(this.allRuns(), { pipeline: query.pipeline, sinceMs: query.sinceMs })) {
+      for (const s of this.traces.get(run.id)!.spans) {
+        const summary: SpanSummary = { runId: run.id, name: s.name, status: statusOf(s.code) };
+        if (s.startNs !== undefined && s.endNs !== undefined && s.endNs >= s.startNs) summary.durationMs = diffMs(s.endNs, s.startNs);
+        out.push(summary);
+      }
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.traces.clear();
+  }
+
+  /** Reads whatever was appended since the last read; one at a time, in call order. */
+  refresh(): Promise<void> {
+    const next = this.queue.then(() => (this.closed ? undefined : this.read()));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async read(): Promise<void> {
+    try {
+      if (this.whole) return await this.readWhole();
+      const fresh: OtlpSpan[] = [];
+      const update = await this.lines.update(
+        (o) => {
+          const spans = spansOfRequest(o, () => this.seq++);
+          if (spans) for (const s of spans) fresh.push(s);
+          return spans !== undefined;
+        },
+        () => {
+          this.traces = new Map();
+        },
+      );
+      if (update.gone) this.traces = new Map();
+      for (const s of fresh) this.add(s);
+      // Nothing read as lines, yet something there: one JSON document over many lines.
+      if (this.traces.size === 0 && update.values === 0 && this.lines.skippedLines > 0) await this.readWhole();
+    } catch (e) {
+      throw readError(e, this.file, this.id);
+    }
+  }
+
+  private async readWhole(): Promise<void> {
+    const st = await fs.promises.stat(this.file);
+    const key = `${st.ino}:${st.size}:${st.mtimeMs}`;
+    // Unchanged since the last try: a garbage file is not read whole on every query.
+    if (key === this.wholeKey) return;
+    this.wholeKey = key;
+    const text = await fs.promises.readFile(this.file, 'utf8');
+    this.wholeBytes += Buffer.byteLength(text);
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    } catch {
+      doc = undefined;
+    }
+    const requests = Array.isArray(doc) ? doc : [doc];
+    const spans: OtlpSpan[] = [];
+    let ok = doc !== undefined;
+    for (const r of requests) {
+      const got = typeof r === 'object' && r !== null ? spansOfRequest(r as Record<string, unknown>, () => this.seq++) : undefined;
+      if (got) spans.push(...got);
+      else ok = false;
+    }
+    // Not JSON as a whole either: the count of skipped lines stands.
+    if (doc === undefined && !this.whole) return;
+    this.whole = { ok };
+    this.traces = new Map();
+    for (const s of spans) this.add(s);
+  }
+
+  private add(s: OtlpSpan): void {
+    let t = this.traces.get(s.traceId);
+    if (!t) {
+      t = { spans: [], seen: new Map() };
+      this.traces.set(s.traceId, t);
+    }
+    const times = `${s.startNs ?? ''}-${s.endNs ?? ''}`;
+    if (t.seen.get(s.spanId) === times) return;
+    t.seen.set(s.spanId, times);
+    t.spans.push(s);
+    delete t.run;
+  }
+
+  private allRuns(): Run[] {
+    return [...this.traces.keys()].map((id) => this.runOf(id));
+  }
+
+  private runOf(traceId: string): Run {
+    const t = this.traces.get(traceId)!;
+    t.run ??= buildRun(this.id, traceId, t.spans);
+    return t.run;
+  }
+}
+
+function byStart(a: OtlpSpan, b: OtlpSpan): number {
+  if (a.startNs !== undefined && b.startNs !== undefined && a.startNs !== b.startNs) return a.startNs < b.startNs ? -1 : 1;
+  if (a.startNs === undefined && b.startNs !== undefined) return 1;
+  if (b.startNs === undefined && a.startNs !== undefined) return -1;
+  return a.seq - b.seq;
+}
+
+/** The span the run is named after: the earliest-starting one whose parent is not in the trace. */
+function rootOf(spans: readonly OtlpSpan[]): OtlpSpan {
+  const ids = new Set(spans.map((s) => s.spanId));
+  const roots = spans.filter((s) => s.parentId === null || !ids.has(s.parentId));
+  return [...(roots.length > 0 ? roots : spans)].sort(byStart)[0]!;
+}
+
+function minStart(spans: readonly OtlpSpan[]): bigint | undefined {
+  let min: bigint | undefined;
+  for (const s of spans) if (s.startNs !== undefined && (min === undefined || s.startNs < min)) min = s.startNs;
+  return min;
+}
+
+/**
+ * A trace → Run, named after its root's `service.name`. Error when any span's status is
+ * ERROR; running while a span has no end; otherwise ok: every span exported has ended,
+ * and OTel leaves most spans UNSET, which says nothing against them.
+ */
+function buildRun(store: string, traceId: string, spans: readonly OtlpSpan[]): Run {
+  const root = rootOf(spans);
+  const failed = spans.filter((s) => s.code === 2);
+  const open = spans.some((s) => s.startNs !== undefined && s.endNs === undefined);
+  const start = minStart(spans);
+  let end: bigint | undefined;
+  for (const s of spans) if (s.endNs !== undefined && (end === undefined || s.endNs > end)) end = s.endNs;
+  const run: Run = {
+    id: traceId,
+    store,
+    name: root.resource.serviceName ?? root.name,
+    status: failed.length > 0 ? 'error' : open ? 'running' : 'ok',
+    rawStatus: STATUS_WORDS[failed.length > 0 ? 2 : root.code],
+    spanCount: spans.length,
+    attributes: { ...root.resource.attributes, [OTLP_ROOT_NAME_KEY]: root.name },
+  };
+  if (start !== undefined) run.startMs = nanosToMs(start);
+  if (!open && start !== undefined && end !== undefined && end >= start) run.durationMs = diffMs(end, start);
+  if (failed.length > 0) {
+    // The failed span that ended first is the innermost: the spans above it only pass it on.
+    const endKey = (s: OtlpSpan): bigint => s.endNs ?? BigInt(Number.MAX_SAFE_INTEGER) * 1_000_000_000n;
+    const first = [...failed].sort((a, b) => (endKey(a) < endKey(b) ? -1 : endKey(a) > endKey(b) ? 1 : a.seq - b.seq))[0]!;
+    const e = errorOf(first);
+    if (e) run.error = e.type && !e.message.startsWith(e.type) ? `${e.type}: ${firstLine(e.message)}` : firstLine(e.message);
+  }
+  return run;
+}
+
+function firstLine(s: string): string {
+  return s.split(/\r?\n/).find((l) => l.trim() !== '') ?? s;
+}
+
+/**
+ * The span's error: its last `exception` event (type, message, stacktrace) on a span that
+ * failed or left its status unset (OTel JS records an exception without setting ERROR);
+ * on an ERROR span without one, the status message. An exception on an OK span was handled.
+ */
+export function errorOf(s: OtlpSpan): SpanError | undefined {
+  if (s.code === 1) return undefined;
+  const ex = [...s.events].reverse().find((e) => e.name === 'exception');
+  if (ex) {
+    const a = ex.attributes;
+    const type = str(a['exception.type']);
+    const message = str(a['exception.message']) ?? s.statusMessage ?? type ?? 'exception';
+    const e: SpanError = { message };
+    if (type !== undefined) e.type = type;
+    const stack = str(a['exception.stacktrace']);
+    if (stack !== undefined) e.stack = stack;
+    return e;
+  }
+  if (s.code === 2) return { message: s.statusMessage ?? 'span status ERROR (no message recorded)' };
+  return undefined;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v.trim() !== '' ? v : undefined;
+}
+
+function buildSpans(runId: string, spans: readonly OtlpSpan[]): Span[] {
+  const min = minStart(spans);
+  const offset = (ns: bigint | undefined): number => (ns === undefined || min === undefined ? 0 : diffMs(ns, min));
+  return [...spans].sort(byStart).map((s) => {
+    const attributes: Attributes = { ...s.attributes };
+    if (s.resource.serviceName !== undefined) attributes['service.name'] ??= s.resource.serviceName;
+    if (s.kind !== undefined) attributes[OTLP_KIND_KEY] = s.kind;
+    if (s.scopeName !== undefined) attributes[OTLP_SCOPE_KEY] = s.scopeName;
+    if (s.scopeVersion !== undefined) attributes[OTLP_SCOPE_VERSION_KEY] = s.scopeVersion;
+    if (s.statusMessage !== undefined) attributes[OTLP_STATUS_MESSAGE_KEY] = s.statusMessage;
+    if (s.links.length > 0) attributes[OTLP_LINKS_KEY] = s.links.map((l) => ({ traceId: l.traceId, spanId: l.spanId }));
+    const span: Span = {
+      id: s.spanId,
+      runId,
+      parentId: s.parentId,
+      name: s.name,
+      status: statusOf(s.code),
+      rawStatus: STATUS_WORDS[s.code],
+      startOffsetMs: offset(s.startNs),
+      attributes,
+      events: s.events.map((e) => {
+        const ev: SpanEvent = { name: e.name, attributes: e.attributes };
+        if (e.timeNs !== undefined && min !== undefined) ev.offsetMs = diffMs(e.timeNs, min);
+        return ev;
+      }),
+    };
+    if (s.endNs === undefined && s.startNs !== undefined) span.status = 'running';
+    if (s.startNs !== undefined && s.endNs !== undefined && s.endNs >= s.startNs) span.durationMs = diffMs(s.endNs, s.startNs);
+    const error = errorOf(s);
+    if (error) span.error = error;
+    // Where the SDK recorded the span's code (code.* attributes); resolve/ maps it into a workspace.
+    const code = codeAttributesLocation(s.attributes);
+    if (code) span.source = code.column === undefined ? { path: code.path, line: code.line } : { path: code.path, line: code.line, column: code.column };
+    return span;
+  });
+}

@@ -1,0 +1,349 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { filterRuns } from '../../analysis/runs';
+import type { Run, Span, SpanError, SpanSummary } from '../../model/types';
+import { StoreError } from '../types';
+import type { RunQuery, SpanSummaryQuery, TraceStore } from '../types';
+import { JsonLinesFile, errCode } from './lines';
+import { toWaftRecord, waftAttributes, waftError, waftSource } from './records';
+import type { WaftRecord } from './records';
+
+/** Where waft keeps its daily files, relative to the project it runs in. */
+export const WAFT_TRACES_DIR = path.join('_pyrite', 'analytics', 'traces');
+
+/** How a waft line starts (`json.dump` of `Span.to_dict()`): lets a line that a crash tore keep the span appended after it. */
+const WAFT_RECORD_START = '{"trace_id"';
+
+/** A waft store as opened: also tells tests how much was read from disk. */
+export interface WaftTraceStore extends TraceStore {
+  readonly format: 'waft';
+  readonly skippedLines: number;
+  /** Bytes read from disk since open: a refresh after an append grows it by the appended bytes only. */
+  readonly bytesRead: number;
+  /** The .jsonl files read (the traces folder's daily files, or the one file named). */
+  readonly files: readonly string[];
+}
+
+/**
+ * Opens waft's JSON-lines traces read-only: a project folder holding `_pyrite/analytics/traces`,
+ * that traces folder itself, or one `.jsonl` file. Every query first reads what was appended
+ * since the last one (and any new daily file), so an open store follows a running program.
+ */
+export async function openWaftStore(target: string, id: string = target): Promise<WaftTraceStore> {
+  const where = await locate(target, id);
+  const store = new WaftStore(id, where);
+  await store.refresh();
+  return store;
+}
+
+type Where = { kind: 'file'; file: string } | { kind: 'dir'; dir: string };
+
+async function locate(target: string, id: string): Promise<Where> {
+  const st = await statOrThrow(target, id);
+  if (!st.isDirectory()) return { kind: 'file', file: target };
+  const nested = path.join(target, WAFT_TRACES_DIR);
+  if ((await statOrUndefined(nested))?.isDirectory()) return { kind: 'dir', dir: nested };
+  if ((await listJsonl(target, id)).length > 0 || isTracesDir(target)) return { kind: 'dir', dir: target };
+  throw new StoreError(
+    `${id}: no waft traces here — expected a ${WAFT_TRACES_DIR.split(path.sep).join('/')} folder or .jsonl files`,
+    id,
+  );
+}
+
+/** The traces folder waft made, even while it holds no file yet. */
+function isTracesDir(dir: string): boolean {
+  const parts = path.resolve(dir).split(path.sep);
+  return parts.slice(-3).join('/') === '_pyrite/analytics/traces';
+}
+
+interface FileState {
+  lines: JsonLinesFile;
+  records: WaftRecord[];
+}
+
+interface TraceState {
+  records: WaftRecord[];
+  /** Built on demand, dropped when a record of this trace arrives. */
+  run?: Run;
+}
+
+class WaftStore implements WaftTraceStore {
+  readonly format = 'waft' as const;
+  private readonly fileStates = new Map<string, FileState>();
+  private traces = new Map<string, TraceState>();
+  private seq = 0;
+  private queue: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    readonly id: string,
+    private readonly where: Where,
+  ) {}
+
+  get skippedLines(): number {
+    let n = 0;
+    for (const f of this.fileStates.values()) n += f.lines.skippedLines;
+    return n;
+  }
+
+  get bytesRead(): number {
+    let n = 0;
+    for (const f of this.fileStates.values()) n += f.lines.bytesRead;
+    return n;
+  }
+
+  get files(): string[] {
+    return [...this.fileStates.keys()];
+  }
+
+  async listRuns(query: RunQuery = {}): Promise<Run[]> {
+    await this.refresh();
+    return filterRuns(this.allRuns(), query);
+  }
+
+  async findRuns(partial: string): Promise<Run[]> {
+    await this.refresh();
+    const p = partial.trim();
+    if (p === '') return [];
+    const exact = this.traces.has(p) ? [this.runOf(p)] : [];
+    if (exact.length > 0) return exact;
+    const lower = p.toLowerCase();
+    return filterRuns(this.allRuns().filter((r) => r.id.toLowerCase().includes(lower)), {});
+  }
+
+  async getSpans(runId: string): Promise<Span[]> {
+    await this.refresh();
+    const t = this.traces.get(runId);
+    if (!t) throw new StoreError(`${this.id}: no run with id '${runId}' — list the runs to see which ids exist`, this.id);
+    return buildSpans(runId, t.records);
+  }
+
+  async spanSummaries(query: SpanSummaryQuery = {}): Promise<SpanSummary[]> {
+    await this.refresh();
+    const runs = filterRuns(this.allRuns(), { pipeline: query.pipeline, sinceMs: query.sinceMs });
+    const out: SpanSummary[] = [];
+    for (const run of runs) {
+      for (const r of this.traces.get(run.id)!.records) {
+        const s: SpanSummary = { runId: run.id, name: r.operation, status: r.status };
+        if (r.durationMs !== undefined && r.status !== 'running') s.durationMs = r.durationMs;
+        out.push(s);
+      }
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.fileStates.clear();
+    this.traces.clear();
+  }
+
+  /** Reads whatever was appended since the last read; one at a time, in call order. */
+  refresh(): Promise<void> {
+    const next = this.queue.then(() => (this.closed ? undefined : this.readFiles()));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async readFiles(): Promise<void> {
+    const w = this.where;
+    const names = w.kind === 'file' ? [w.file] : (await listJsonl(w.dir, this.id)).map((n) => path.join(w.dir, n));
+    let rebuild = false;
+    for (const known of [...this.fileStates.keys()]) {
+      if (!names.includes(known)) {
+        this.fileStates.delete(known);
+        rebuild = true;
+      }
+    }
+    const added: WaftRecord[] = [];
+    for (const file of names) {
+      let state = this.fileStates.get(file);
+      if (!state) {
+        state = { lines: new JsonLinesFile(file, WAFT_RECORD_START), records: [] };
+        this.fileStates.set(file, state);
+      }
+      const fresh: WaftRecord[] = [];
+      const s = state;
+      let update;
+      try {
+        update = await s.lines.update(
+          (o) => {
+            const r = toWaftRecord(o, this.seq++);
+            if (r) fresh.push(r);
+            return r !== undefined;
+          },
+          () => {
+            if (s.records.length > 0) rebuild = true;
+            s.records = [];
+          },
+        );
+      } catch (e) {
+        throw readError(e, file, this.id);
+      }
+      if (update.gone) {
+        this.fileStates.delete(file);
+        rebuild = true;
+        continue;
+      }
+      for (const r of fresh) s.records.push(r);
+      for (const r of fresh) added.push(r);
+    }
+    if (rebuild) {
+      this.traces = new Map();
+      for (const s of this.fileStates.values()) for (const r of s.records) this.add(r);
+    } else {
+      for (const r of added) this.add(r);
+    }
+  }
+
+  private add(r: WaftRecord): void {
+    let t = this.traces.get(r.traceId);
+    if (!t) {
+      t = { records: [] };
+      this.traces.set(r.traceId, t);
+    }
+    t.records.push(r);
+    delete t.run;
+  }
+
+  private allRuns(): Run[] {
+    return [...this.traces.keys()].map((id) => this.runOf(id));
+  }
+
+  private runOf(traceId: string): Run {
+    const t = this.traces.get(traceId)!;
+    t.run ??= buildRun(this.id, traceId, t.records);
+    return t.run;
+  }
+}
+
+/** The span that names the run: the earliest-starting one without a parent in the trace. */
+function rootOf(records: readonly WaftRecord[]): WaftRecord {
+  const ids = new Set(records.map((r) => r.spanId));
+  const roots = records.filter((r) => r.parentId === null || !ids.has(r.parentId));
+  return [...(roots.length > 0 ? roots : records)].sort(byStart)[0]!;
+}
+
+function byStart(a: WaftRecord, b: WaftRecord): number {
+  const sa = a.startMs ?? Infinity;
+  const sb = b.startMs ?? Infinity;
+  return sa < sb ? -1 : sa > sb ? 1 : a.seq - b.seq;
+}
+
+/**
+ * A trace → Run. waft has no run record: the run is its spans. Error when any span failed,
+ * running while any is pending, else the root's word. waft writes a span when it ends, so
+ * a trace whose root is still open shows its finished children only.
+ */
+function buildRun(store: string, traceId: string, records: readonly WaftRecord[]): Run {
+  const root = rootOf(records);
+  const failed = records.filter((r) => r.status === 'error');
+  const pending = records.some((r) => r.status === 'running');
+  let start = Infinity;
+  let end = -Infinity;
+  for (const r of records) {
+    if (r.startMs === undefined) continue;
+    start = Math.min(start, r.startMs);
+    if (r.durationMs !== undefined) end = Math.max(end, r.startMs + r.durationMs);
+  }
+  const run: Run = {
+    id: traceId,
+    store,
+    name: root.operation,
+    status: failed.length > 0 ? 'error' : pending ? 'running' : root.status,
+    rawStatus: failed.length > 0 ? failed[0]!.rawStatus : pending ? records.find((r) => r.status === 'running')!.rawStatus : root.rawStatus,
+    spanCount: records.length,
+    attributes: {},
+  };
+  if (start !== Infinity) run.startMs = roundMs(start);
+  if (!pending && start !== Infinity && end >= start) run.durationMs = roundMs(end - start);
+  if (failed.length > 0) {
+    // The failed span that ended first is the innermost: the ones above it wrap or repeat it.
+    const first = [...failed].sort((a, b) => endOf(a) - endOf(b))[0]!;
+    const e = waftError(first);
+    if (e) run.error = oneLine(e);
+  }
+  if (root.layer !== undefined) run.attributes['layer'] = root.layer;
+  if (root.metadata !== undefined) run.attributes['metadata'] = root.metadata;
+  return run;
+}
+
+function endOf(r: WaftRecord): number {
+  return r.startMs === undefined ? Infinity : r.startMs + (r.durationMs ?? Infinity);
+}
+
+function oneLine(e: SpanError): string {
+  const msg = e.message.split(/\r?\n/).find((l) => l.trim() !== '') ?? e.message;
+  return e.type && e.type !== msg ? `${e.type}: ${msg}` : msg;
+}
+
+function buildSpans(runId: string, records: readonly WaftRecord[]): Span[] {
+  let min = Infinity;
+  for (const r of records) if (r.startMs !== undefined && r.startMs < min) min = r.startMs;
+  if (min === Infinity) min = 0;
+  return [...records].sort(byStart).map((r) => {
+    const span: Span = {
+      id: r.spanId,
+      runId,
+      parentId: r.parentId,
+      name: r.operation,
+      status: r.status,
+      rawStatus: r.rawStatus,
+      startOffsetMs: roundMs((r.startMs ?? min) - min),
+      attributes: waftAttributes(r),
+      events: [],
+    };
+    if (r.durationMs !== undefined) {
+      // A pending span's duration is only until waft wrote it, not the operation's: kept as recorded.
+      if (r.status === 'running') span.attributes['duration_ms'] = r.durationMs;
+      else span.durationMs = roundMs(r.durationMs);
+    }
+    const error = waftError(r);
+    if (error) span.error = error;
+    const source = waftSource(r.metadata);
+    if (source) span.source = source;
+    return span;
+  });
+}
+
+/** To the microsecond waft records: float noise from subtracting epoch ms stays out of the views. */
+function roundMs(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+async function listJsonl(dir: string, id: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await fs.promises.readdir(dir);
+  } catch (e) {
+    throw readError(e, dir, id);
+  }
+  // Daily files are YYYY-MM-DD.jsonl: name order is time order.
+  return names.filter((n) => n.toLowerCase().endsWith('.jsonl')).sort();
+}
+
+async function statOrThrow(p: string, id: string): Promise<fs.Stats> {
+  try {
+    return await fs.promises.stat(p);
+  } catch (e) {
+    throw readError(e, p, id);
+  }
+}
+
+async function statOrUndefined(p: string): Promise<fs.Stats | undefined> {
+  try {
+    return await fs.promises.stat(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A file-system error a user can fix → one-line StoreError; anything else stays a bug. */
+export function readError(e: unknown, p: string, id: string): unknown {
+  const code = errCode(e);
+  const where = p === id ? id : `${id} (${p})`;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new StoreError(`${where}: not found — check the path`, id);
+  if (code === 'EACCES' || code === 'EPERM') return new StoreError(`${where}: permission denied — make it readable by this user`, id);
+  if (code === 'EISDIR') return new StoreError(`${where}: is a folder, expected a .jsonl file`, id);
+  return e;
+}
