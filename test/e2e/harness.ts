@@ -147,7 +147,7 @@ export async function launch(opts: LaunchOptions): Promise<VscodeSession> {
         if (closed) return;
         closed = true;
         await b.close().catch(() => {});
-        copyExtHostLogs(server, path.join(logsDir, `${name}-exthost`));
+        copyExtHostLogs(server, path.join(logsDir, `${name}-exthost`), extensionIds);
         if (consoleErrors.length) fs.writeFileSync(path.join(logsDir, `${name}-console-errors.log`), consoleErrors.join('\n') + '\n');
         await server.stop();
       },
@@ -176,6 +176,34 @@ export function extHostLog(server: CodeServer): string {
   return findFiles(path.join(server.userDataDir, 'logs'), (f) => /exthost\d*[/\\]remoteexthost\.log$/.test(f))
     .map((f) => fs.readFileSync(f, 'utf8'))
     .join('\n');
+}
+
+/**
+ * What an extension wrote to its own log output channel(s) (`createOutputChannel(name, { log: true })`):
+ * `<user-data>/logs/<stamp>/exthost1/<extensionId>/<Name>.log`, or ''.
+ */
+export function extensionLog(server: CodeServer, extensionId: string): string {
+  const dir = new RegExp(`exthost\\d*[/\\\\]${extensionId.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[/\\\\][^/\\\\]+\\.log$`, 'i');
+  return findFiles(path.join(server.userDataDir, 'logs'), (f) => dir.test(f))
+    .map((f) => fs.readFileSync(f, 'utf8'))
+    .join('\n');
+}
+
+export interface LogEntry {
+  level: string;
+  /** The entry's first line after the level, and any continuation lines (a stack). */
+  text: string;
+}
+
+/** Entries of a VS Code log ("2026-11-22 04:53:56.300 [error] message" + continuation lines). */
+export function logEntries(log: string): LogEntry[] {
+  const out: LogEntry[] = [];
+  for (const line of log.split('\n')) {
+    const m = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \[(\w+)\] ?(.*)$/.exec(line);
+    if (m) out.push({ level: m[1]!, text: m[2]! });
+    else if (out.length && line.trim()) out[out.length - 1]!.text += `\n${line}`;
+  }
+  return out;
 }
 
 /**
@@ -303,6 +331,8 @@ export interface TreeRowInfo {
   level: number;
   selected: boolean;
   ariaLabel: string;
+  /** The row's codicon ("error", "pass", "warning", "sync", …) when its icon is a ThemeIcon, else ''. */
+  icon: string;
 }
 
 /** Rows currently rendered in a tree view (virtualized: the ones scrolled into view). */
@@ -322,6 +352,8 @@ export async function treeItems(page: Page, viewTitle?: string, { timeoutMs = 15
         level: Number(el.getAttribute('aria-level') ?? '1'),
         selected: el.getAttribute('aria-selected') === 'true',
         ariaLabel: el.getAttribute('aria-label') ?? '',
+        // A TreeItem's ThemeIcon is rendered as `.custom-view-tree-node-item-icon.codicon.codicon-<id>`.
+        icon: /(?:^|\s)codicon-(?!modifier-)([\w-]+)/.exec(el.querySelector('.custom-view-tree-node-item-icon')?.className ?? '')?.[1] ?? '',
       };
     }),
   );
@@ -360,23 +392,43 @@ export async function collapseTreeRow(page: Page, text: string | RegExp, viewTit
 async function setExpanded(page: Page, text: string | RegExp, viewTitle: string | undefined, want: boolean, timeoutMs: number): Promise<Locator> {
   const row = treeRow(page, text, viewTitle).first();
   await row.waitFor({ state: 'visible', timeout: timeoutMs });
-  const now = await row.getAttribute('aria-expanded');
-  if (now === null) throw new Error(`tree row ${String(text)} is not collapsible`);
-  if ((now === 'true') !== want) await row.locator('.monaco-tl-twistie').click();
-  await page.waitForFunction(
-    ([el, v]) => (el as Element | null)?.getAttribute('aria-expanded') === v,
-    [await row.elementHandle(), String(want)] as const,
-    { timeout: timeoutMs },
-  );
-  return row;
+  // Polls the locator (re-resolved each time), not an element handle: the list re-renders rows
+  // (children arriving, a store refreshing) and a held element can go stale. aria-expanded flips
+  // as soon as a click lands (children may still be loading), so a row still in the old state a
+  // while after a click lost that click (it landed during a re-render): click again.
+  const deadline = Date.now() + timeoutMs;
+  let clicks = 0;
+  let lastClick = 0;
+  for (;;) {
+    const now = await row.getAttribute('aria-expanded', { timeout: Math.max(1000, deadline - Date.now()) });
+    if (now === null) throw new Error(`tree row ${String(text)} is not collapsible`);
+    if ((now === 'true') === want) return row;
+    if (Date.now() > deadline) throw new Error(`tree row ${String(text)} is not ${want ? 'expanded' : 'collapsed'} after ${clicks} click(s) and ${timeoutMs} ms`);
+    if (clicks === 0 || Date.now() - lastClick > 2000) {
+      if (clicks > 0) console.warn(`[harness] tree row ${String(text)}: click ${clicks} on its twistie was lost, clicking again`);
+      await row.locator('.monaco-tl-twistie').click();
+      clicks++;
+      lastClick = Date.now();
+    }
+    await sleep(100);
+  }
 }
 
 // ------------------------------------------------------------------------------------------------
 // Editors and webviews
 
-/** An editor tab by its title. */
+/**
+ * An editor tab by its title. With more than one editor group VS Code appends ", Editor Group N"
+ * (and ", preview" for a preview editor) to the tab's aria-label; those count as the title too.
+ */
 export function editorTab(page: Page, title: string): Locator {
-  return page.locator(`.part.editor .tabs-container .tab[role="tab"][aria-label="${cssEscape(title)}"]`);
+  return page.locator(`.part.editor .tabs-container .tab[role="tab"]${tabTitleSelector(title)}`);
+}
+
+/** `[aria-label=…]` alternatives matching a tab titled `title`, with or without VS Code's suffixes. */
+function tabTitleSelector(title: string): string {
+  const t = cssEscape(title);
+  return `:is([aria-label="${t}"], [aria-label^="${t}, "])`;
 }
 
 /**
@@ -394,7 +446,7 @@ export async function webviewFrame(page: Page, title?: string, { timeoutMs = 20_
       // The editor group that holds this tab; its editor area is where the webview is laid over.
       target = page
         .locator('.part.editor .editor-group-container')
-        .filter({ has: page.locator(`.tab.active[aria-label="${cssEscape(title)}"]`) })
+        .filter({ has: page.locator(`.tab.active${tabTitleSelector(title)}`) })
         .locator('.editor-container');
     } else {
       target = viewPane(page, title).locator('.pane-body');
@@ -489,13 +541,18 @@ function extensionIdOf(extensionPath: string): string {
   return `${pkg.publisher}.${pkg.name}`;
 }
 
-function copyExtHostLogs(server: CodeServer, dest: string): void {
+function copyExtHostLogs(server: CodeServer, dest: string, extensionIds: string[] = []): void {
   try {
     const root = path.join(server.userDataDir, 'logs');
     const files = findFiles(root, (f) => /exthost\d*[/\\]remoteexthost\.log$/.test(f) || /remoteagent\.log$/.test(f));
     if (!files.length) return;
     fs.mkdirSync(dest, { recursive: true });
     for (const f of files) fs.copyFileSync(f, path.join(dest, path.basename(f)));
+    // The launched extensions' own log channels (e.g. exthost1/spanlens.spanlens/Spanlens.log).
+    for (const id of extensionIds) {
+      const text = extensionLog(server, id);
+      if (text) fs.writeFileSync(path.join(dest, `${id}.log`), text);
+    }
   } catch {
     /* logs are a courtesy */
   }
