@@ -18,6 +18,9 @@ const node = {
   logLevel: 'warning',
   // pg's optional native binding is never used; vscode is provided by the host.
   external: ['vscode', 'pg-native'],
+  // pg probes `navigator.userAgent` for Cloudflare Workers when it loads; in VS Code's extension
+  // host that global is a trap that logs a PendingMigrationError. Node code has no navigator to ask.
+  define: { navigator: 'undefined' },
 };
 
 const builds = [

@@ -9,16 +9,33 @@ import { storeArg, type CommandContext } from './context';
 export function registerStoreCommands(ctx: CommandContext): vscode.Disposable[] {
   const { registry, provider, view } = ctx;
   return [
-    vscode.commands.registerCommand('spanlens.openStore', async () => {
+    vscode.commands.registerCommand('spanlens.openStore', async (kind?: unknown) => {
+      // Files and folders are separate dialogs (Windows and Linux cannot ask for both in one); a server is a URL.
+      type Kind = 'file' | 'folder' | 'postgres';
+      let what: Kind | undefined = kind === 'file' || kind === 'folder' || kind === 'postgres' ? kind : undefined;
+      if (!what) {
+        const items: Array<vscode.QuickPickItem & { storeKind: Kind }> = [
+          { label: '$(file) Trace File…', detail: 'A Flujo flujo_ops.db, a waft .jsonl, an OpenTelemetry OTLP/JSON .jsonl or .json', storeKind: 'file' },
+          { label: '$(folder) Folder…', detail: 'A waft project, or its _pyrite/analytics/traces folder', storeKind: 'folder' },
+          { label: '$(database) Connect to PostgreSQL…', detail: "claude-flow's execution_traces in a PostgreSQL database", storeKind: 'postgres' },
+        ];
+        const pick = await vscode.window.showQuickPick(items, { title: 'Open Trace Store', placeHolder: 'What kind of trace store?' });
+        what = pick?.storeKind;
+      }
+      if (!what) return;
+      if (what === 'postgres') {
+        await vscode.commands.executeCommand('spanlens.addPostgresConnection');
+        return;
+      }
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
       const uris = await vscode.window.showOpenDialog({
         title: 'Open Trace Store',
         openLabel: 'Open Trace Store',
         canSelectMany: true,
-        canSelectFiles: true,
-        canSelectFolders: false,
+        canSelectFiles: what === 'file',
+        canSelectFolders: what === 'folder',
         ...(folder ? { defaultUri: folder } : {}),
-        filters: { 'Trace stores': ['db', 'sqlite', 'sqlite3'], 'All files': ['*'] },
+        ...(what === 'file' ? { filters: { 'Trace stores': ['db', 'sqlite', 'sqlite3', 'jsonl', 'json'], 'All files': ['*'] } } : {}),
       });
       if (!uris?.length) return;
       let last;

@@ -1,6 +1,7 @@
 /**
- * The trace stores the extension knows: found in the workspace (`**\/flujo_ops.db` and
- * `spanlens.storeGlobs`) or added by the user (remembered in workspaceState). Owns
+ * The trace stores the extension knows: found in the workspace (`**\/flujo_ops.db`, waft
+ * traces folders, OTLP files — see discovery.ts — and `spanlens.storeGlobs`), configured
+ * (`spanlens.postgres.connections`), or added by the user (remembered in workspaceState). Owns
  * opening, re-reading and closing them, and each store's state (idle, opening, open,
  * error, too large). Nothing is read until someone asks (`ensureOpen`), so activation
  * stays cheap. One store failing never touches the others.
@@ -13,7 +14,17 @@ import { openStore } from '../../sources/open';
 import { StoreError, type TraceStore } from '../../sources/types';
 import { config, RELOAD_DEBOUNCE_MS } from '../config';
 import { errorMessage, log, logError } from '../log';
-import { fileSignature, nextReloadGapMs, sizeLimitBytes } from './fileSignature';
+import { discoveryGlobs, storeIdForFile, waftProjectDir } from './discovery';
+import { nextReloadGapMs, sizeLimitBytes } from './fileSignature';
+import {
+  connectionDescription,
+  connectionStoreId,
+  openPostgresStore,
+  readPostgresConnections,
+  warnPasswordInSettings,
+  type PostgresConnection,
+} from './postgresConnections';
+import { SERVER_SIGNATURE, storeSignature } from './storeSignature';
 
 export const RUNS_VIEW_ID = 'spanlens.runs';
 
@@ -36,6 +47,10 @@ export class StoreEntry {
   readonly uri: vscode.Uri;
   discovered = false;
   added = false;
+  /** Set for a claude-flow store in PostgreSQL (from spanlens.postgres.connections): it has no file. */
+  postgres?: PostgresConnection;
+  /** For a folder store (waft): the folder whose .jsonl files it reads, known once it was looked at. */
+  watchDir?: string;
   state: StoreState = { kind: 'idle' };
   /** Bumped on every (re)load: anything cached from the store goes stale with it. */
   version = 0;
@@ -49,17 +64,29 @@ export class StoreEntry {
   loading?: Promise<void>;
   reloadQueued = false;
 
-  constructor(readonly id: string) {
-    this.uri = vscode.Uri.file(id);
+  constructor(
+    readonly id: string,
+    postgres?: PostgresConnection,
+  ) {
+    if (postgres) this.postgres = postgres;
+    // A server has no file: a URI of our own, which no workspace folder contains.
+    this.uri = postgres ? vscode.Uri.from({ scheme: 'spanlens-postgres', path: `/${id}` }) : vscode.Uri.file(id);
   }
 
+  /** What the store is called: the file name, a waft store's project folder, a connection's name. */
   get basename(): string {
-    return path.basename(this.id);
+    if (this.postgres) return this.postgres.name;
+    const project = waftProjectDir(this.id);
+    return path.basename(project ?? this.id);
   }
 
   /** Workspace-relative folder (or the absolute one outside the workspace): tells apart many flujo_ops.db. */
   get folderLabel(): string {
-    const rel = vscode.workspace.asRelativePath(this.uri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1);
+    if (this.postgres) return connectionDescription(this.postgres);
+    const multi = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
+    // A waft store is named after its project: the folder that holds the project, as for a file.
+    const project = waftProjectDir(this.id);
+    const rel = vscode.workspace.asRelativePath(project ? vscode.Uri.file(project) : this.uri, multi);
     const dir = path.dirname(rel);
     return dir === '.' ? '' : dir;
   }
@@ -95,7 +122,11 @@ export class StoreRegistry implements vscode.Disposable {
   /** One store's state or data changed (opened, re-read, failed). */
   readonly onDidChangeStore = this.changeStore.event;
 
-  constructor(private readonly memento: vscode.Memento) {
+  constructor(
+    private readonly memento: vscode.Memento,
+    /** Where PostgreSQL passwords are kept (never in settings). */
+    private readonly secrets?: vscode.SecretStorage,
+  ) {
     for (const p of this.addedPaths()) this.entryFor(p).added = true;
   }
 
@@ -105,9 +136,9 @@ export class StoreRegistry implements vscode.Disposable {
     return [...this.entries.values()]
       .filter((e) => e.added || e.discovered)
       .sort((a, b) => {
-        // Workspace stores first (by relative path), then stores added from elsewhere.
-        const ai = vscode.workspace.getWorkspaceFolder(a.uri) ? 0 : 1;
-        const bi = vscode.workspace.getWorkspaceFolder(b.uri) ? 0 : 1;
+        // Workspace stores first (by relative path), then stores added from elsewhere, then database servers.
+        const ai = a.postgres ? 2 : vscode.workspace.getWorkspaceFolder(a.uri) ? 0 : 1;
+        const bi = b.postgres ? 2 : vscode.workspace.getWorkspaceFolder(b.uri) ? 0 : 1;
         if (ai !== bi) return ai - bi;
         return vscode.workspace.asRelativePath(a.uri).localeCompare(vscode.workspace.asRelativePath(b.uri));
       });
@@ -133,7 +164,7 @@ export class StoreRegistry implements vscode.Disposable {
   private async discover(): Promise<void> {
     const found = new Set<string>();
     if (vscode.workspace.workspaceFolders?.length) {
-      const globs = config.storeGlobs();
+      const globs = discoveryGlobs(config.storeGlobs());
       const results = await Promise.all(
         globs.map(async (g) => {
           try {
@@ -145,14 +176,28 @@ export class StoreRegistry implements vscode.Disposable {
           }
         }),
       );
-      for (const uris of results) for (const u of uris) if (u.scheme === 'file') found.add(path.normalize(u.fsPath));
+      // waft's daily files are one store per traces folder.
+      for (const uris of results) for (const u of uris) if (u.scheme === 'file') found.add(storeIdForFile(path.normalize(u.fsPath)));
     }
     if (this.disposed) return;
     const hidden = this.hiddenPaths();
     let changed = false;
+    // PostgreSQL connections from settings: "discovered" too (settings change → discover again).
+    const connections = new Map<string, PostgresConnection>();
+    for (const c of readPostgresConnections()) connections.set(connectionStoreId(c), c);
+    for (const [id, c] of connections) {
+      found.add(id);
+      warnPasswordInSettings(c);
+      const e = this.entries.get(id);
+      // A changed connection (name, sinceDays): its entry is dropped here and made anew below.
+      if (e && JSON.stringify(e.postgres) !== JSON.stringify(c)) {
+        await this.drop(e);
+        changed = true;
+      }
+    }
     for (const p of found) {
       if (hidden.some((h) => sameFile(h, p))) continue;
-      const e = this.entryFor(p);
+      const e = this.entryFor(p, connections.get(p));
       if (!e.discovered) {
         e.discovered = true;
         changed = true;
@@ -184,6 +229,14 @@ export class StoreRegistry implements vscode.Disposable {
     return e;
   }
 
+  /** Shows a hidden store again (a PostgreSQL connection connected to again). */
+  async unhide(id: string): Promise<void> {
+    await this.memento.update(
+      HIDDEN_KEY,
+      this.hiddenPaths().filter((h) => !sameFile(h, id)),
+    );
+  }
+
   /** Removes a store from the view; a store found in the workspace stays hidden until added again. */
   async remove(entry: StoreEntry): Promise<void> {
     await this.memento.update(
@@ -198,10 +251,10 @@ export class StoreRegistry implements vscode.Disposable {
     this.changeStores.fire();
   }
 
-  private entryFor(id: string): StoreEntry {
+  private entryFor(id: string, postgres?: PostgresConnection): StoreEntry {
     let e = this.entries.get(id);
     if (!e) {
-      e = new StoreEntry(id);
+      e = new StoreEntry(id, postgres);
       this.entries.set(id, e);
     }
     return e;
@@ -282,7 +335,8 @@ export class StoreRegistry implements vscode.Disposable {
 
   private async loadOnce(entry: StoreEntry, progress: LoadProgress): Promise<void> {
     if (!this.isLive(entry)) return;
-    const sig = await fileSignature(entry.id);
+    const sig = entry.postgres ? SERVER_SIGNATURE : await storeSignature(entry.id);
+    if (sig.watchDir !== undefined) entry.watchDir = sig.watchDir;
     const size = sig.dbBytes + sig.walBytes;
     entry.sizeBytes = size;
     const limit = sizeLimitBytes(config.maxStoreSizeMB());
@@ -297,8 +351,15 @@ export class StoreRegistry implements vscode.Disposable {
 
     const read = async (): Promise<void> => {
       const started = Date.now();
+      const current = entry.store;
+      if (current && isLineBased(current)) {
+        // waft / OTLP: the open store reads only what was appended when next asked; no reopen.
+        await this.requery(entry, current, sig.key);
+        entry.lastLoadMs = Date.now() - started;
+        return;
+      }
       try {
-        const store = await openStore(entry.id);
+        const store = entry.postgres ? await openPostgresStore(entry.postgres, entry.id, this.secrets) : await openStore(entry.id);
         if (!this.isLive(entry)) {
           await safeClose(store);
           return;
@@ -337,6 +398,31 @@ export class StoreRegistry implements vscode.Disposable {
     } else {
       await read();
     }
+  }
+
+  /**
+   * A line-based store changed on disk: keep it open and ask it once (it reads the appended
+   * lines and any new daily file), then tell the views, which re-query it. Its span trees
+   * are read anew: a trace's spans may have grown.
+   */
+  private async requery(entry: StoreEntry, store: TraceStore, sigKey: string): Promise<void> {
+    try {
+      await store.listRuns({ limit: 1 });
+    } catch (e) {
+      if (!this.isLive(entry) || entry.store !== store) return;
+      await this.closeStore(entry);
+      entry.version++;
+      entry.loadedSig = sigKey;
+      logError(`Re-reading ${entry.id} failed`, e);
+      const message = e instanceof StoreError ? errorMessage(e) : `${entry.id}: could not read the store (${errorMessage(e)}) — see Output › Spanlens for details`;
+      this.setState(entry, { kind: 'error', message });
+      return;
+    }
+    if (!this.isLive(entry) || entry.store !== store) return;
+    entry.version++;
+    entry.loadedSig = sigKey;
+    this.forgetSpanTrees(entry);
+    this.setState(entry, { kind: 'open', store, loadedAt: Date.now() });
   }
 
   private async closeStore(entry: StoreEntry): Promise<void> {
@@ -405,6 +491,11 @@ export class StoreRegistry implements vscode.Disposable {
     this.changeStores.dispose();
     this.changeStore.dispose();
   }
+}
+
+/** waft and OTLP stores read files line by line and follow appends by themselves. */
+function isLineBased(store: TraceStore): boolean {
+  return store.format === 'waft' || store.format === 'otlp';
 }
 
 async function safeClose(store: TraceStore): Promise<void> {

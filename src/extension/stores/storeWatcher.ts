@@ -1,6 +1,7 @@
 /**
  * Re-reads a store when its database or -wal changes on disk (a running pipeline
- * writes): file-system events debounced by RELOAD_DEBOUNCE_MS, plus a cheap stat
+ * writes), or a waft folder's / OTLP file's lines grow (the registry then re-queries the
+ * open store, which reads only what was appended): file-system events debounced by RELOAD_DEBOUNCE_MS, plus a cheap stat
  * poll as a fallback for files outside the workspace and file systems without events.
  * Both only compare size/mtime against what was last read; the re-read itself is the
  * registry's (coalesced and throttled there). Also re-runs discovery when a store
@@ -10,8 +11,10 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { config, RELOAD_DEBOUNCE_MS } from '../config';
 import { logError } from '../log';
-import { fileSignature, isStoreFile } from './fileSignature';
+import { discoveryGlobs } from './discovery';
+import { isStoreFile } from './fileSignature';
 import type { StoreEntry, StoreRegistry } from './storeRegistry';
+import { storeSignature } from './storeSignature';
 
 export class StoreWatcher implements vscode.Disposable {
   /** One watcher per touched store, on its folder and `<name>*` (the db, -wal, -shm). */
@@ -30,6 +33,8 @@ export class StoreWatcher implements vscode.Disposable {
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('spanlens.storeGlobs')) {
           this.watchForNewStores();
+          void registry.rediscover();
+        } else if (e.affectsConfiguration('spanlens.postgres')) {
           void registry.rediscover();
         }
         if (e.affectsConfiguration('spanlens.refresh')) {
@@ -50,7 +55,7 @@ export class StoreWatcher implements vscode.Disposable {
   private watchForNewStores(): void {
     for (const d of this.discoveryWatchers) d.dispose();
     this.discoveryWatchers = [];
-    for (const glob of config.storeGlobs()) {
+    for (const glob of discoveryGlobs(config.storeGlobs())) {
       try {
         // Only creation matters here. A deleted store stays listed with a "not found" error
         // node (the user sees what happened) until Refresh searches again.
@@ -69,7 +74,8 @@ export class StoreWatcher implements vscode.Disposable {
 
   private syncFileWatchers(): void {
     const wanted = new Map<string, StoreEntry>();
-    if (config.autoRefresh()) for (const e of this.registry.list()) if (e.touched) wanted.set(e.id, e);
+    // A database server has no file to watch: it is re-read on Refresh.
+    if (config.autoRefresh()) for (const e of this.registry.list()) if (e.touched && !e.postgres) wanted.set(e.id, e);
     for (const [id, w] of this.fileWatchers) {
       if (!wanted.has(id)) {
         w.dispose();
@@ -82,10 +88,14 @@ export class StoreWatcher implements vscode.Disposable {
     for (const [id, entry] of wanted) {
       if (this.fileWatchers.has(id)) continue;
       try {
-        const pattern = new vscode.RelativePattern(vscode.Uri.file(path.dirname(id)), `${path.basename(id)}*`);
+        // A folder store (waft): any .jsonl in its folder, new daily files included.
+        const dir = entry.watchDir;
+        const pattern = dir
+          ? new vscode.RelativePattern(vscode.Uri.file(dir), '*.jsonl')
+          : new vscode.RelativePattern(vscode.Uri.file(path.dirname(id)), `${path.basename(id)}*`);
         const w = vscode.workspace.createFileSystemWatcher(pattern);
         const onEvent = (uri: vscode.Uri): void => {
-          if (isStoreFile(id, path.normalize(uri.fsPath))) this.schedule(entry);
+          if (dir || isStoreFile(id, path.normalize(uri.fsPath))) this.schedule(entry);
         };
         w.onDidChange(onEvent);
         w.onDidCreate(onEvent);
@@ -113,8 +123,8 @@ export class StoreWatcher implements vscode.Disposable {
 
   /** Re-reads only when size/mtime differ from what was read: watcher noise costs one stat. */
   private async checkAndReload(entry: StoreEntry): Promise<void> {
-    if (!entry.touched || this.registry.get(entry.id) !== entry) return;
-    const sig = await fileSignature(entry.id);
+    if (!entry.touched || entry.postgres || this.registry.get(entry.id) !== entry) return;
+    const sig = await storeSignature(entry.id);
     if (sig.key === entry.loadedSig) return;
     // Not awaited: a slow read must not hold up polling the other stores. A read
     // already under way picks the change up afterwards (the registry queues one more).
@@ -135,7 +145,7 @@ export class StoreWatcher implements vscode.Disposable {
     try {
       for (const e of this.registry.list()) {
         // A pending debounce or a read under way already covers this store.
-        if (!e.touched || e.loading || this.timers.has(e.id)) continue;
+        if (!e.touched || e.postgres || e.loading || this.timers.has(e.id)) continue;
         await this.checkAndReload(e);
       }
     } catch (e) {
