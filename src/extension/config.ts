@@ -41,6 +41,26 @@ export const config = {
   statusBarEnabled(): boolean {
     return section().get<boolean>('statusBar.enabled') !== false;
   },
+  /** CodeLens above lines where spans failed. */
+  codeLensEnabled(): boolean {
+    return section().get<boolean>('codeLens.enabled') !== false;
+  },
+  /** A quieter lens (runs, p95) on lines whose spans ran without failing. */
+  codeLensShowPassing(): boolean {
+    return section().get<boolean>('codeLens.showPassing') === true;
+  },
+  /** Failing lines in the Problems panel. */
+  problemsEnabled(): boolean {
+    return section().get<boolean>('problems.enabled') !== false;
+  },
+  /** A gutter icon (and overview-ruler mark) on failing lines. */
+  gutterEnabled(): boolean {
+    return section().get<boolean>('gutter.enabled') !== false;
+  },
+  /** Clicking a span in the Runs view also opens its source (as a preview, focus stays in the view). */
+  goToSourceOnClick(): boolean {
+    return section().get<boolean>('goToSource.onClick') !== false;
+  },
   /** Used by the Span Details panel: characters of a prompt/response shown before "Show all". */
   promptPreviewLength(): number {
     return Math.round(num('details.promptPreviewLength', 500, 50, 1_000_000));

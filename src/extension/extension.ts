@@ -12,7 +12,11 @@ import { disposeLog, log } from './log';
 import { SpanItemNode } from './runsView/nodes';
 import { createRunsView, RunsTreeProvider } from './runsView/runsTreeProvider';
 import { withoutChildren } from './runsView/treeHelpers';
+import { registerFindSimilar } from './similar/findSimilar';
+import { registerSearchFeatures } from './search';
+import { registerSourceFeatures } from './source';
 import { FailureStatusBar } from './statusBar';
+import { registerPostgresCommands } from './stores/postgresCommands';
 import { RUNS_VIEW_ID, StoreRegistry } from './stores/storeRegistry';
 import { StoreWatcher } from './stores/storeWatcher';
 
@@ -21,7 +25,7 @@ const BACKGROUND_READ_DELAY_MS = 2000;
 
 export function activate(context: vscode.ExtensionContext): void {
   log().info(`Spanlens ${context.extension.packageJSON.version as string} activated`);
-  const registry = new StoreRegistry(context.workspaceState);
+  const registry = new StoreRegistry(context.workspaceState, context.secrets);
   const provider = new RunsTreeProvider(registry, context.workspaceState);
   const view = createRunsView(provider);
 
@@ -33,6 +37,13 @@ export function activate(context: vscode.ExtensionContext): void {
     new FailureStatusBar(registry, view),
     SpanDetailsPanel.registerSerializer(context),
     ...registerCommands({ extension: context, registry, provider, view }),
+    // Go to Source, CodeLens on failing lines, Problems, gutter (src/extension/source).
+    ...registerSourceFeatures({ extension: context, registry, provider, view }),
+    // Search Traces: background indexes and the picker (src/extension/search).
+    ...registerSearchFeatures({ extension: context, registry, provider, view }),
+    // claude-flow in PostgreSQL (connect, password in SecretStorage) and Find Similar Failures, every store.
+    ...registerPostgresCommands({ extension: context, registry, provider, view }),
+    ...registerFindSimilar({ extension: context, registry, provider, view }),
     vscode.commands.registerCommand('spanlens.showRecentFailures', async () => {
       await vscode.commands.executeCommand(`${RUNS_VIEW_ID}.focus`);
       await provider.setFilter({ status: 'failed', window: '24h' });
@@ -49,7 +60,9 @@ export function activate(context: vscode.ExtensionContext): void {
   );
 
   void registry.whenDiscovered().then(() => {
-    if (!config.statusBarEnabled() || registry.list().length === 0) return;
+    // The status bar's count and the failing lines (CodeLens, Problems) need the stores read.
+    const wanted = config.statusBarEnabled() || config.codeLensEnabled() || config.problemsEnabled() || config.gutterEnabled();
+    if (!wanted || registry.list().length === 0) return;
     const t = setTimeout(() => void registry.openAllInBackground(), BACKGROUND_READ_DELAY_MS);
     context.subscriptions.push(new vscode.Disposable(() => clearTimeout(t)));
   });

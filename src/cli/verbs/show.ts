@@ -6,11 +6,19 @@ import { statusLabel, statusMark } from '../format/status';
 import { renderTable } from '../format/table';
 import { clean, cleanLines, shortId, truncate } from '../format/text';
 import { errorLine } from '../format/tree';
+import { withWorkspaceSources, workspaceSources } from '../workspace';
 import { runFields } from './runs-format';
 import { toJson, type Verb } from './verb';
 
-/** The flat span table of `show` and `spans`: start order, short ids, one-line errors. */
-export function spansTable(spans: readonly Span[], withIndex: boolean): string {
+/** `pipelines/enrich.py:24`, `src/a.ts:3:7`, `steps.py:10 (guess)`; '' without a source. */
+export function sourceCell(s: Span): string {
+  const src = s.source;
+  if (!src) return '';
+  return `${clean(src.path)}:${src.line}${src.column !== undefined ? `:${src.column}` : ''}${src.guess ? ' (guess)' : ''}`;
+}
+
+/** The flat span table of `show` and `spans`: start order, short ids, one-line errors; a source column on request. */
+export function spansTable(spans: readonly Span[], withIndex: boolean, opts: { source?: boolean } = {}): string {
   const index = new Map(spans.map((s, i) => [s, i + 1]));
   return renderTable(spans, [
     ...(withIndex ? [{ header: '#', value: (s: Span) => String(index.get(s)), align: 'right' as const }] : []),
@@ -21,6 +29,7 @@ export function spansTable(spans: readonly Span[], withIndex: boolean): string {
     { header: 'span', value: (s) => shortId(s.id) },
     { header: 'parent', value: (s) => parentCell(s) },
     { header: 'error', value: (s) => (s.error ? errorLine(s.error, 60) : '') },
+    ...(opts.source ? [{ header: 'source', value: (s: Span) => truncate(sourceCell(s), 70) }] : []),
   ]);
 }
 
@@ -35,7 +44,7 @@ function parentCell(s: Span): string {
 }
 
 /** Full error text of failed spans, tracebacks included: what the table cut to one line. */
-export function errorDetails(spans: readonly Span[]): string {
+export function errorDetails(spans: readonly Span[], withSource = false): string {
   const failed = spans.filter((s) => s.error);
   if (failed.length === 0) return '';
   const out: string[] = [`Errors (${failed.length}):`];
@@ -43,6 +52,7 @@ export function errorDetails(spans: readonly Span[]): string {
     const e = s.error!;
     out.push('', `${statusMark(s.status)} ${clean(s.name)}  span ${clean(s.id)}`);
     if (e.type) out.push(`    type: ${clean(e.type)}`);
+    if (withSource && s.source) out.push(`    source: ${sourceCell(s)}`);
     for (const l of cleanLines(e.message)) out.push(`    ${l}`.trimEnd());
     if (e.stack && e.stack.trim() !== e.message.trim()) for (const l of cleanLines(e.stack)) out.push(`    ${l}`.trimEnd());
   }
@@ -52,9 +62,9 @@ export function errorDetails(spans: readonly Span[]): string {
 export const showVerb: Verb = {
   name: 'show',
   args: ['store', 'run'],
-  options: {},
+  options: { workspace: { type: 'string' } },
   summary: 'the run and all its spans',
-  help: `Usage: spanlens show <store> <run> [--json]
+  help: `Usage: spanlens show <store> <run> [--workspace DIR] [--json]
 
 The run's summary and attributes, every span in start order, then the full
 error text (tracebacks included) of each failed span.
@@ -62,18 +72,30 @@ error text (tracebacks included) of each failed span.
 <run> is a full run id or any unique part of it.
 
 Options:
-  --json   print {"run": Run, "spans": Span[]}
+  --workspace DIR  locate each span in DIR, a checkout of the code that ran:
+                   from code.* attributes, the innermost frame of your code in
+                   its stack trace, a file:line in its attributes, or (marked
+                   "guess") the definition of a step of that name. Paths
+                   recorded elsewhere (/home/ci/project/app/x.py) match files
+                   of DIR by their longest common suffix. Adds a source column,
+                   and "source": {path, line, column?, guess?} (path relative
+                   to DIR, '/'-separated) to spans in --json.
+  --json           print {"run": Run, "spans": Span[]}
 `,
   async run(ctx) {
+    const dir = typeof ctx.values.workspace === 'string' ? ctx.values.workspace : undefined;
+    // Checked before the store is read: a typo in DIR is the cheaper mistake to report.
+    const ws = dir === undefined ? undefined : workspaceSources(dir);
     const store = await ctx.open(ctx.positionals[0]!);
     const run = await resolveRun(store, ctx.positionals[1]!);
-    const spans = await store.getSpans(run.id);
+    let spans = await store.getSpans(run.id);
+    if (ws) spans = withWorkspaceSources(spans, ws);
     if (ctx.json) return ctx.out(toJson({ run, spans }));
     ctx.out(runFields(run, { attributes: true }));
     if (spans.length === 0) return ctx.out('\nno spans recorded for this run\n');
     ctx.out(`\n${formatCount(spans.length)} spans:\n`);
-    ctx.out(spansTable(spans, true));
-    const details = errorDetails(spans);
+    ctx.out(spansTable(spans, true, { source: ws !== undefined }));
+    const details = errorDetails(spans, ws !== undefined);
     if (details) ctx.out(`\n${details}`);
   },
 };

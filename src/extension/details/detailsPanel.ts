@@ -4,7 +4,7 @@
  * sends the page a plain view-model (never HTML) through the typed protocol.
  */
 import * as vscode from 'vscode';
-import type { Run, Span } from '../../model/types';
+import type { Run, SourceRef, Span } from '../../model/types';
 import { isPageMessage, SPAN_DETAILS_VIEW_TYPE, type HostMessage, type PageMessage } from '../../webview/protocol';
 import { detailsHtml, makeNonce } from './html';
 import { openSourceAt, resolveSource, type SourceResolution } from './source';
@@ -15,6 +15,9 @@ export interface SpanDetailsTarget {
   run: Run;
   span: Span;
 }
+
+/** Where a span happened in the workspace (extension/source resolves it): its `source` and the file. */
+export type SpanSourceLookup = (target: SpanDetailsTarget) => Promise<{ source: SourceRef; uri: vscode.Uri } | undefined>;
 
 const TITLE = 'Span Details';
 const MAX_TITLE_NAME = 40;
@@ -33,6 +36,8 @@ function promptPreviewLength(): number {
 
 export class SpanDetailsPanel {
   private static instance: SpanDetailsPanel | undefined;
+  /** Set at activation: fills `span.source` for spans whose store records none (Flujo's tracebacks, step names). */
+  static sourceLookup: SpanSourceLookup | undefined;
 
   static get current(): SpanDetailsPanel | undefined {
     return SpanDetailsPanel.instance;
@@ -80,6 +85,11 @@ export class SpanDetailsPanel {
     this.seq++;
     this.panel.title = TITLE;
     this.post(message === undefined ? { type: 'empty' } : { type: 'empty', message });
+  }
+
+  /** The editor group the panel is in (source opens in another). */
+  get column(): vscode.ViewColumn | undefined {
+    return this.panel.viewColumn;
   }
 
   /** The span on show, if any (lets callers refresh it after a store reload). */
@@ -134,9 +144,17 @@ export class SpanDetailsPanel {
     this.target = target;
     this.resolution = undefined;
     this.panel.title = `Span: ${shorten(target.span.name)}`;
-    const source = target.span.source;
-    const resolution = source ? await resolveSource(source).catch((e: unknown) => ({ available: false as const, reason: String(e) })) : undefined;
+    const found = SpanDetailsPanel.sourceLookup ? await SpanDetailsPanel.sourceLookup(target).catch(() => undefined) : undefined;
     if (seq !== this.seq) return; // a newer selection won
+    if (found) target = { ...target, span: { ...target.span, source: found.source } };
+    const source = target.span.source;
+    const resolution: SourceResolution | undefined = found
+      ? { available: true, uri: found.uri }
+      : source
+        ? await resolveSource(source).catch((e: unknown) => ({ available: false as const, reason: String(e) }))
+        : undefined;
+    if (seq !== this.seq) return; // a newer selection won
+    this.target = target;
     this.resolution = resolution;
     this.postCurrent();
   }
@@ -176,9 +194,14 @@ export class SpanDetailsPanel {
       case 'openSource':
         await this.openSource(m.spanId);
         return;
-      case 'findSimilar':
+      case 'findSimilar': {
+        // The command (src/extension/similar) searches every loaded store; ignore a click that raced a selection change.
+        const t = this.target;
+        if (t && t.span.id === m.spanId) await vscode.commands.executeCommand('spanlens.findSimilarFailures', { storeId: t.storeId, run: t.run, span: t.span });
+        return;
+      }
       case 'openRun':
-        // Reserved in the protocol; the page has no buttons for these yet.
+        // Reserved in the protocol; the page has no button for it yet.
         return;
     }
   }

@@ -202,6 +202,8 @@ function trimZeros(s: string): string {
 
 function storeLabel(storeId: string): string {
   const parts = storeId.split(/[\\/]/).filter((p) => p.length > 0);
+  // A waft store is its project's `_pyrite/analytics/traces`: named after the project, as in the Runs view.
+  if (parts.length > 3 && parts.slice(-3).join('/') === '_pyrite/analytics/traces') return parts[parts.length - 4];
   return parts.length > 0 ? parts[parts.length - 1] : storeId;
 }
 

@@ -7,11 +7,13 @@
 import * as vscode from 'vscode';
 import { toRunQuery } from '../../analysis/runs';
 import { formatAgo, formatBytes, formatDuration, formatTimestamp } from '../../model/format';
-import type { Run, SpanNode } from '../../model/types';
+import type { Run, Span, SpanNode } from '../../model/types';
 import { describeFilter, isFilterActive, toRunFilter, type RunsFilter } from '../filters';
 import { codeBlock, inlineCode, oneLine, runDescription, spanDescription, tailLines } from '../format';
 import { errorMessage, logError } from '../log';
+import type { StoreFormat } from '../../sources/types';
 import type { StoreEntry, StoreRegistry } from '../stores/storeRegistry';
+import { isPasswordError, OPEN_POSTGRES_SETTINGS_COMMAND, SET_POSTGRES_PASSWORD_COMMAND } from '../stores/postgresConnections';
 import { STATUS_WORD, statusIcon } from './icons';
 import { IdDeduper, loadMoreNodeId, messageNodeId, runNodeId, spanNodeId, storeNodeId } from './nodeIds';
 import { nodesOnErrorPaths } from './treeHelpers';
@@ -30,15 +32,35 @@ export const CONTEXT = {
   store: 'store',
   storeError: 'store-error',
   storeLarge: 'store-large',
+  /** A claude-flow connection (PostgreSQL): no file to reveal or copy. */
+  storePg: 'store-pg',
+  storePgError: 'store-pg-error',
   run: 'run',
   runFailed: 'run-failed',
   span: 'span',
   spanFailed: 'span-failed',
+  /** A span whose source location is known: Go to Source shows inline. */
+  spanSrc: 'span-src',
+  spanFailedSrc: 'span-failed-src',
   loadMore: 'loadMore',
   message: 'message',
   error: 'error',
   tooLarge: 'tooLarge',
+  action: 'action',
 } as const;
+
+/**
+ * Source locations for span rows, provided by extension/source at activation; the view works
+ * without (no location in tooltips, a click only opens Span Details).
+ */
+export interface SpanSourceHints {
+  /** `pipelines/enrich.py:24 (guess)` when resolved, null when the span has none, undefined when not resolved yet. */
+  label(entry: StoreEntry, run: Run, span: Span): string | null | undefined;
+  /** Resolves a run's spans before its rows are built (a bounded wait: late answers refresh the rows). */
+  prepare(entry: StoreEntry, run: Run, roots: readonly SpanNode[]): Promise<void>;
+}
+
+export const spanSourceHints: { current?: SpanSourceHints } = {};
 
 export abstract class ViewNode {
   abstract readonly id: string;
@@ -58,6 +80,13 @@ function md(): vscode.MarkdownString {
 }
 
 // ---- store ----
+
+const FORMAT_WORDS: Record<StoreFormat, string> = {
+  flujo: 'Flujo (SQLite)',
+  waft: 'waft (JSON lines)',
+  otlp: 'OpenTelemetry (OTLP/JSON)',
+  'claude-flow': 'claude-flow (PostgreSQL)',
+};
 
 export class StoreNode extends ViewNode {
   readonly id: string;
@@ -80,30 +109,45 @@ export class StoreNode extends ViewNode {
     const tip = md();
     tip.appendMarkdown(`**${inlineCode(e.basename)}**\n\n`);
     tip.appendMarkdown(`${inlineCode(e.id)}\n\n`);
-    if (e.sizeBytes !== undefined) tip.appendMarkdown(`Size (with -wal): ${formatBytes(e.sizeBytes)}\n\n`);
-    tip.appendMarkdown(e.added && !e.discovered ? 'Added with *Open Trace Store…*' : 'Found in the workspace');
+    const format = e.store?.format;
+    if (format) tip.appendMarkdown(`${FORMAT_WORDS[format]}\n\n`);
+    const lineBased = e.watchDir !== undefined || /\.jsonl?$/i.test(e.id);
+    if (e.sizeBytes !== undefined && !e.postgres) tip.appendMarkdown(`Size${lineBased ? '' : ' (with -wal)'}: ${formatBytes(e.sizeBytes)}\n\n`);
+    tip.appendMarkdown(
+      e.postgres
+        ? 'claude-flow in PostgreSQL, from the setting `spanlens.postgres.connections`'
+        : e.added && !e.discovered
+          ? 'Added with *Open Trace Store…*'
+          : 'Found in the workspace',
+    );
     switch (e.state.kind) {
       case 'idle':
         item.iconPath = new vscode.ThemeIcon('database');
         item.description = folder;
-        item.contextValue = CONTEXT.store;
+        item.contextValue = e.postgres ? CONTEXT.storePg : CONTEXT.store;
         tip.appendMarkdown('\n\nNot read yet: expand to read it.');
         break;
       case 'opening':
         item.iconPath = new vscode.ThemeIcon('loading~spin');
         item.description = [folder, 'Loading…'].filter(Boolean).join(' · ');
-        item.contextValue = CONTEXT.store;
+        item.contextValue = e.postgres ? CONTEXT.storePg : CONTEXT.store;
         break;
-      case 'open':
+      case 'open': {
+        const skipped = e.state.store.skippedLines ?? 0;
         item.iconPath = new vscode.ThemeIcon('database');
-        item.description = folder;
-        item.contextValue = CONTEXT.store;
-        tip.appendMarkdown(`\n\nRead ${formatAgo(e.state.loadedAt)} (${formatTimestamp(e.state.loadedAt)}); re-read when the file changes.`);
+        // Lines a crash tore or that are not JSON (waft, OTLP): counted, never fatal.
+        item.description = [folder, skipped > 0 ? `${skipped} line${skipped === 1 ? '' : 's'} skipped` : ''].filter(Boolean).join(' · ');
+        item.contextValue = e.postgres ? CONTEXT.storePg : CONTEXT.store;
+        tip.appendMarkdown(
+          `\n\nRead ${formatAgo(e.state.loadedAt)} (${formatTimestamp(e.state.loadedAt)}); ${e.postgres ? 'read again on *Refresh*' : 're-read when the file changes'}.`,
+        );
+        if (skipped > 0) tip.appendMarkdown(`\n\n${skipped} line${skipped === 1 ? ' was' : 's were'} torn or not JSON and ${skipped === 1 ? 'was' : 'were'} skipped.`);
         break;
+      }
       case 'error':
         item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
         item.description = [folder, 'cannot be read'].filter(Boolean).join(' · ');
-        item.contextValue = CONTEXT.storeError;
+        item.contextValue = e.postgres ? CONTEXT.storePgError : CONTEXT.storeError;
         tip.appendMarkdown('\n\n');
         tip.appendText(e.state.message);
         break;
@@ -128,6 +172,7 @@ export class StoreNode extends ViewNode {
       case 'opening':
         return [MessageNode.loading(this)];
       case 'error':
+        if (e.postgres) return postgresErrorNodes(this, e.state.message);
         return [new ErrorNode(this, e.state.message)];
       case 'tooLarge':
         return [new TooLargeNode(this, e.state.sizeBytes, e.state.limitBytes)];
@@ -202,6 +247,7 @@ export class RunNode extends ViewNode {
     if (roots.length === 0) {
       return [MessageNode.info(this, `nospans|${this.run.id}`, this.run.status === 'running' ? 'No spans yet' : 'No spans recorded', 'info')];
     }
+    await spanSourceHints.current?.prepare(this.entry, this.run, roots).catch((err: unknown) => logError('Resolving span sources failed', err));
     const onErrorPath = nodesOnErrorPaths(roots);
     const ids = new IdDeduper();
     return roots.map((s) => new SpanItemNode(this, this.entry, this.run, s, onErrorPath, ids));
@@ -258,9 +304,12 @@ export class SpanItemNode extends ViewNode {
     item.id = this.id;
     item.description = spanDescription(s);
     item.iconPath = statusIcon(s.status);
-    item.contextValue = s.status === 'error' ? CONTEXT.spanFailed : CONTEXT.span;
-    item.tooltip = spanTooltip(s);
-    item.command = { command: 'spanlens.showSpan', title: 'Show Span Details', arguments: [this] };
+    const where = spanSourceHints.current?.label(this.entry, this.run, s) ?? undefined;
+    if (where) item.contextValue = s.status === 'error' ? CONTEXT.spanFailedSrc : CONTEXT.spanSrc;
+    else item.contextValue = s.status === 'error' ? CONTEXT.spanFailed : CONTEXT.span;
+    item.tooltip = spanTooltip(s, where);
+    // With source features: details and, when the span has a location, its code (spanlens.openSpan).
+    item.command = { command: spanSourceHints.current ? 'spanlens.openSpan' : 'spanlens.showSpan', title: 'Show Span Details', arguments: [this] };
     item.accessibilityInformation = { label: `${s.name || s.id}, ${STATUS_WORD[s.status]}, ${item.description}` };
     return item;
   }
@@ -270,7 +319,7 @@ export class SpanItemNode extends ViewNode {
   }
 }
 
-function spanTooltip(s: SpanNode): vscode.MarkdownString {
+function spanTooltip(s: SpanNode, where?: string): vscode.MarkdownString {
   const tip = md();
   tip.appendMarkdown('**');
   tip.appendText(oneLine(s.name || s.id, 200));
@@ -285,7 +334,8 @@ function spanTooltip(s: SpanNode): vscode.MarkdownString {
     tip.appendMarkdown('**\n');
     if (s.error.stack) tip.appendMarkdown(codeBlock(tailLines(s.error.stack, 15)));
   }
-  tip.appendMarkdown('\n\n*Click for details*');
+  if (where) tip.appendMarkdown(`\n\nSource: ${inlineCode(where)}`);
+  tip.appendMarkdown(where ? '\n\n*Click for details and source*' : '\n\n*Click for details*');
   return tip;
 }
 
@@ -356,6 +406,57 @@ function withoutPathPrefix(message: string, file: string): string {
   return message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message;
 }
 
+/** A connection that failed: the reader's one line, then what to do about it (set the password, edit the connection). */
+function postgresErrorNodes(parent: StoreNode, message: string): ViewNode[] {
+  const id = parent.entry.id;
+  const nodes: ViewNode[] = [
+    new ErrorNode(
+      parent,
+      message,
+      'error',
+      '**What to do:** start or reach the server, set the password, or fix the connection in settings, then use *Refresh Store*. Other stores are not affected.',
+    ),
+  ];
+  if (isPasswordError(message)) {
+    nodes.push(
+      new ActionNode(parent, 'set-password', 'Set PostgreSQL Password…', 'key', {
+        command: SET_POSTGRES_PASSWORD_COMMAND,
+        title: 'Set PostgreSQL Password…',
+        arguments: [id],
+      }),
+    );
+  }
+  nodes.push(
+    new ActionNode(parent, 'settings', 'Edit Connection in Settings…', 'gear', { command: OPEN_POSTGRES_SETTINGS_COMMAND, title: 'Edit Connection in Settings' }),
+  );
+  return nodes;
+}
+
+/** A row that runs a command when clicked: what to do about a store's error. */
+export class ActionNode extends ViewNode {
+  readonly id: string;
+
+  constructor(
+    parent: StoreNode,
+    kind: string,
+    private readonly label: string,
+    private readonly icon: string,
+    private readonly command: vscode.Command,
+  ) {
+    super(parent);
+    this.id = messageNodeId(parent.entry.id, `action|${kind}`);
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon(this.icon);
+    item.contextValue = CONTEXT.action;
+    item.command = this.command;
+    return item;
+  }
+}
+
 /** A store (or run) that cannot be read: the one-line message, what to do in the tooltip, details in the log. */
 export class ErrorNode extends ViewNode {
   readonly id: string;
@@ -364,6 +465,8 @@ export class ErrorNode extends ViewNode {
     parent: StoreNode | RunNode,
     private readonly message: string,
     kind = 'error',
+    /** Markdown: what to do, when the default (fix or replace the file) does not fit. */
+    private readonly advice?: string,
   ) {
     super(parent);
     this.storeId = storeIdOf(parent);
@@ -381,8 +484,11 @@ export class ErrorNode extends ViewNode {
     const tip = md();
     tip.appendText(this.message);
     tip.appendMarkdown(
-      '\n\n**What to do:** fix or replace the file, then use *Refresh Store* (it is also re-read by itself when it changes), ' +
-        'or *Remove Store* to hide it. Other stores are not affected.\n\nClick to open the Spanlens log (Output › Spanlens) for details.',
+      `\n\n${
+        this.advice ??
+        '**What to do:** fix or replace the file, then use *Refresh Store* (it is also re-read by itself when it changes), ' +
+          'or *Remove Store* to hide it. Other stores are not affected.'
+      }\n\nClick to open the Spanlens log (Output › Spanlens) for details.`,
     );
     item.tooltip = tip;
     item.command = { command: 'spanlens.showLog', title: 'Show Spanlens Log' };

@@ -1,0 +1,132 @@
+/**
+ * From a span to its code. Clicking a span in the Runs view opens Span Details and, when the
+ * span has a location, the file at that line as a preview (like a single click in the Explorer:
+ * focus stays in the tree, the next click replaces the preview). **Go to Source** (the span's
+ * context menu, its inline icon, the details panel's button) opens it pinned, with focus.
+ * Files open in the editor group the details panel is not in, so both stay visible.
+ */
+import * as vscode from 'vscode';
+import type { Run, Span } from '../../model/types';
+import { config } from '../config';
+import { SpanDetailsPanel } from '../details/detailsPanel';
+import { errorMessage, logError } from '../log';
+import { SpanItemNode, type ViewNode } from '../runsView/nodes';
+import { withoutChildren } from '../runsView/treeHelpers';
+import type { SourceResolver, SpanLocation } from './sourceResolver';
+
+/** On the first click (no details panel yet), how long the details wait for the source to open first. */
+const FIRST_CLICK_WAIT_MS = 600;
+
+export interface OpenOptions {
+  /** A preview tab (replaced by the next preview) rather than a pinned one. */
+  preview: boolean;
+  /** Keep the focus where it is (the tree) rather than in the editor. */
+  preserveFocus: boolean;
+}
+
+/** The editor group for source: not the one showing Span Details. */
+function sourceColumn(): vscode.ViewColumn {
+  const panelColumn = SpanDetailsPanel.current?.column;
+  if (panelColumn === undefined) return vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One;
+  const active = vscode.window.activeTextEditor?.viewColumn;
+  if (active !== undefined && active !== panelColumn) return active;
+  return panelColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
+}
+
+/** Opens the location's file with the cursor at its line and column, the line centred. */
+export async function openLocation(loc: SpanLocation, opts: OpenOptions): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument(loc.uri);
+  const line = Math.min(Math.max(0, loc.source.line - 1), Math.max(0, doc.lineCount - 1));
+  let character = (loc.source.column ?? 0) - 1;
+  if (character < 0) character = doc.lineAt(line).firstNonWhitespaceCharacterIndex; // no column: where the code starts
+  const pos = doc.validatePosition(new vscode.Position(line, character));
+  const range = new vscode.Range(pos, pos);
+  const editor = await vscode.window.showTextDocument(doc, {
+    viewColumn: sourceColumn(),
+    selection: range,
+    preview: opts.preview,
+    preserveFocus: opts.preserveFocus,
+  });
+  editor.revealRange(range, vscode.TextEditorRevealType.InCenter);
+  return editor;
+}
+
+export interface NavigationContext {
+  extension: vscode.ExtensionContext;
+  resolver: SourceResolver;
+  view: vscode.TreeView<ViewNode>;
+}
+
+function spanTarget(node: SpanItemNode): { storeId: string; run: Run; span: Span } {
+  return { storeId: node.entry.id, run: node.run, span: withoutChildren(node.span) };
+}
+
+/** Says why nothing opened, once, without a modal. */
+function noLocation(span: Span): void {
+  void vscode.window.showInformationMessage(
+    `Spanlens: no source location for span '${span.name}': it records no code.* attributes, stack trace or file:line that ` +
+      'matches a file of this workspace, and no step of that name was found.',
+  );
+}
+
+export function registerNavigation(ctx: NavigationContext): vscode.Disposable[] {
+  // A newer click wins: a slow resolution of an older one must not open its file afterwards.
+  let clickSeq = 0;
+
+  const goToSource = async (arg?: unknown): Promise<void> => {
+    const node = arg instanceof SpanItemNode ? arg : ctx.view.selection.find((n): n is SpanItemNode => n instanceof SpanItemNode);
+    if (!node) {
+      void vscode.window.showInformationMessage('Spanlens: select a span in the Runs view first.');
+      return;
+    }
+    const { storeId, run, span } = spanTarget(node);
+    clickSeq++;
+    try {
+      const loc = await ctx.resolver.resolve(storeId, run.id, span);
+      if (!loc) return noLocation(span);
+      await openLocation(loc, { preview: false, preserveFocus: false });
+    } catch (e) {
+      logError(`Go to Source of span ${span.id} failed`, e);
+      void vscode.window.showErrorMessage(`Spanlens: cannot open the source of '${span.name}': ${errorMessage(e)}`);
+    }
+  };
+
+  const openSpan = async (arg?: unknown): Promise<void> => {
+    const node = arg instanceof SpanItemNode ? arg : ctx.view.selection.find((n): n is SpanItemNode => n instanceof SpanItemNode);
+    if (!node) return;
+    const target = spanTarget(node);
+    const seq = ++clickSeq;
+    if (!config.goToSourceOnClick()) {
+      SpanDetailsPanel.show(ctx.extension, target);
+      return;
+    }
+    const found = ctx.resolver.resolve(target.storeId, target.run.id, target.span);
+    try {
+      if (!SpanDetailsPanel.current) {
+        // First click: the code takes the main editor group and the details open beside it, as
+        // when a file is open already. Waited for briefly; the details never wait long for it.
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const early = await Promise.race([found, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), FIRST_CLICK_WAIT_MS)))]).finally(() =>
+          clearTimeout(timer),
+        );
+        if (seq !== clickSeq) return;
+        if (early) await openLocation(early, { preview: true, preserveFocus: true });
+        SpanDetailsPanel.show(ctx.extension, target);
+        if (early) return;
+      } else {
+        SpanDetailsPanel.show(ctx.extension, target);
+      }
+      const loc = await found;
+      if (!loc || seq !== clickSeq) return;
+      await openLocation(loc, { preview: true, preserveFocus: true });
+    } catch (e) {
+      // The details are open either way; a file that vanished is worth a line in the log, not a toast.
+      logError(`Opening the source of span ${target.span.id} failed`, e);
+    }
+  };
+
+  return [
+    vscode.commands.registerCommand('spanlens.goToSource', goToSource),
+    vscode.commands.registerCommand('spanlens.openSpan', openSpan),
+  ];
+}
