@@ -79,12 +79,15 @@ function onAction(action: Action, arg: string): void {
     case 'open-source':
       if (view) post({ type: 'openSource', spanId: view.span.id });
       return;
+    case 'find-similar':
+      if (view) post({ type: 'findSimilar', spanId: view.span.id });
+      return;
   }
   vscode.setState(ui);
   repaintKeepingPlace(action, arg);
 }
 
-const ACTIONS: ReadonlySet<string> = new Set<Action>(['toggle-section', 'toggle-value', 'copy', 'open-source']);
+const ACTIONS: ReadonlySet<string> = new Set<Action>(['toggle-section', 'toggle-value', 'copy', 'open-source', 'find-similar']);
 
 root.addEventListener('click', (event) => {
   const target = event.target instanceof Element ? event.target.closest('button[data-action]') : null;

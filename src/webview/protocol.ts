@@ -122,7 +122,7 @@ export type PageMessage =
   | { type: 'copy'; text: string }
   /** `spanId` lets the host ignore a click that raced a selection change. */
   | { type: 'openSource'; spanId: string }
-  /** Reserved: no button yet. */
+  /** The Find Similar Failures button of a failed span. */
   | { type: 'findSimilar'; spanId: string }
   /** Reserved: no button yet. */
   | { type: 'openRun'; runId: string };

@@ -6,7 +6,7 @@ import type { AttributeRow, IoBlock, SpanDetailsView, UsageView } from './protoc
 import type { SectionId, UiState } from './state';
 import { h, type Child, type VElement, type VNode } from './vdom';
 
-export type Action = 'toggle-section' | 'toggle-value' | 'copy' | 'open-source';
+export type Action = 'toggle-section' | 'toggle-value' | 'copy' | 'open-source' | 'find-similar';
 
 export interface RenderResult {
   root: VElement;
@@ -104,6 +104,19 @@ function renderHeader(view: SpanDetailsView): VElement {
         },
         'Go to Source',
       ),
+      // A failed span: failures like it, in every loaded store (the host shows a QuickPick).
+      span.status === 'error' || view.error
+        ? h(
+            'button',
+            {
+              type: 'button',
+              'data-action': 'find-similar',
+              'data-testid': 'find-similar',
+              title: 'Failures like this one in all loaded stores (ids, numbers and paths ignored)',
+            },
+            'Find Similar Failures',
+          )
+        : null,
     ),
   );
 }
