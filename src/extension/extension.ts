@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { config } from './config';
 import { SpanDetailsPanel } from './details/detailsPanel';
+import { followStoreReloads } from './details/followStore';
 import { disposeLog, log } from './log';
 import { SpanItemNode } from './runsView/nodes';
 import { createRunsView, RunsTreeProvider } from './runsView/runsTreeProvider';
@@ -48,6 +49,8 @@ export function activate(context: vscode.ExtensionContext): void {
       await vscode.commands.executeCommand(`${RUNS_VIEW_ID}.focus`);
       await provider.setFilter({ status: 'failed', window: '24h' });
     }),
+    // Span Details shows the newest reading of its span when the store is re-read.
+    followStoreReloads(registry),
     // The details panel follows keyboard selection once it is open (clicks run the item's command).
     view.onDidChangeSelection((e) => {
       const node = e.selection.length === 1 ? e.selection[0] : undefined;

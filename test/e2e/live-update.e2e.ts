@@ -14,7 +14,20 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { writeDemoWorkspace, type DemoManifest } from '../../scripts/demo-workspace.mjs';
 import { formatStart } from '../../src/model/format';
-import { expandTreeRow, extensionLog, launch, logEntries, moveMouseAway, openViewContainer, treeItems, type TreeRowInfo, type VscodeSession } from './harness';
+import {
+  editorTab,
+  expandTreeRow,
+  extensionLog,
+  launch,
+  logEntries,
+  moveMouseAway,
+  openViewContainer,
+  treeItems,
+  treeRowLocator,
+  webviewFrame,
+  type TreeRowInfo,
+  type VscodeSession,
+} from './harness';
 
 const APPEND_RUN = fileURLToPath(new URL('./append_run.py', import.meta.url));
 const FLUJO_STORE_PY = fileURLToPath(new URL('../fixtures/flujo_store.py', import.meta.url));
@@ -182,6 +195,14 @@ describe('live update of the Runs view while a pipeline writes', () => {
       .poll(async () => (await spansOf()).map((r) => `${r.level} ${r.label} ${r.icon}`), { timeout: 15_000 })
       .toEqual(['3 pipeline_run sync', '4 load_customers pass', '4 normalize_names pass', '4 score_risk sync']);
 
+    // The user reads the running step in Span Details (the rows are in DOM order: click that row, not another run's score_risk).
+    const stepAt = (await treeItems(page, 'Runs')).findIndex((r, i, all) => i > all.findIndex((x) => isRunRow(x, running)) && r.level === 4 && r.label === 'score_risk');
+    await treeRowLocator(page, 'Runs').nth(stepAt).locator('.monaco-tl-contents').click();
+    // The panel opens a moment after the click.
+    await expect.poll(() => editorTab(page, 'Span: score_risk').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    const details = await webviewFrame(page, 'Span: score_risk');
+    await expect.poll(() => details.locator('[data-testid=status-badge]').textContent(), { timeout: 15_000 }).toBe('running');
+
     const finished = appendRun(db, ['--finish', running.id, '--status', 'completed']);
     const took = await waitForRows(
       page,
@@ -203,6 +224,9 @@ describe('live update of the Runs view while a pipeline writes', () => {
     expect(row.expanded).toBe(true);
     expect(row.description).not.toMatch(/running/);
     await expectStillExpanded();
+    // Span Details follows the store: the step it shows is finished now, without another click.
+    const detailsNow = await webviewFrame(page, 'Span: score_risk');
+    await expect.poll(() => detailsNow.locator('[data-testid=status-badge]').textContent(), { timeout: APPEAR_WITHIN_MS }).toBe('ok');
     await moveMouseAway(page);
     await vs.screenshot('live-update-running-run-finished');
     console.log(`[live-update] the running run showed as finished after ${took} ms`);

@@ -206,7 +206,8 @@ describe('Runs view and Span Details on the demo workspace', () => {
     const errorItem = rows[at + 1]!;
     expect(errorItem.level).toBe(2);
     expect(errorItem.icon).toBe('warning');
-    expect(errorItem.label).toMatch(/not a store spanlens can read|not a SQLite database/i);
+    // The item itself names the file, then what is wrong with it.
+    expect(errorItem.label).toMatch(/^flujo_ops\.db: (is )?not a (store spanlens can read|SQLite database)/i);
     // The error item's hover carries the full message, which names the file, and what to do.
     const errorRow = treeRowLocator(page, 'Runs').nth(await visibleIndexOf(page, errorItem));
     await errorRow.hover();

@@ -78,6 +78,11 @@ export class SpanDetailsPanel {
     });
   }
 
+  /** Shows a newer reading of the span on show (its store was re-read), without revealing the panel. */
+  update(target: SpanDetailsTarget): void {
+    void this.setTarget(target);
+  }
+
   /** Empties the panel (e.g. when the shown span's store was removed). */
   clear(message?: string): void {
     this.target = undefined;

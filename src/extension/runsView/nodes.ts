@@ -402,8 +402,11 @@ function capitalize(s: string): string {
 }
 
 /** "/w/flujo_ops.db: database is corrupt…" → "database is corrupt…"; other messages unchanged. */
-function withoutPathPrefix(message: string, file: string): string {
-  return message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message;
+/** `/long/path/flujo_ops.db: is not …` → `flujo_ops.db: is not …`; other messages as they are, capitalized. */
+function withFileName(message: string, file: string): string {
+  if (!message.startsWith(`${file}: `)) return capitalize(message);
+  const name = file.split(/[\\/]/).filter(Boolean).pop() ?? file;
+  return `${name}: ${message.slice(file.length + 2)}`;
 }
 
 /** A connection that failed: the reader's one line, then what to do about it (set the password, edit the connection). */
@@ -476,8 +479,8 @@ export class ErrorNode extends ViewNode {
   private readonly storeId: string;
 
   getTreeItem(): vscode.TreeItem {
-    // The store's node above already names the file: the label starts at what is wrong.
-    const item = new vscode.TreeItem(capitalize(oneLine(withoutPathPrefix(this.message, this.storeId), 300)), vscode.TreeItemCollapsibleState.None);
+    // Name the file (not its whole path, which the store's node and the tooltip carry), then what is wrong.
+    const item = new vscode.TreeItem(oneLine(withFileName(this.message, this.storeId), 300), vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
     item.contextValue = CONTEXT.error;

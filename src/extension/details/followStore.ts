@@ -1,0 +1,43 @@
+import * as vscode from 'vscode';
+import type { SpanNode } from '../../model/types';
+import { withoutChildren } from '../runsView/treeHelpers';
+import type { StoreEntry, StoreRegistry } from '../stores/storeRegistry';
+import { SpanDetailsPanel } from './detailsPanel';
+
+/**
+ * Keeps Span Details in step with its store: when the store is re-read (a running pipeline
+ * finished the span, say), the panel shows the new reading in place; when the span is gone,
+ * it says so. The panel is never brought forward by this.
+ */
+export function followStoreReloads(registry: StoreRegistry): vscode.Disposable {
+  return registry.onDidChangeStore((entry) => void refreshShown(registry, entry));
+}
+
+async function refreshShown(registry: StoreRegistry, entry: StoreEntry): Promise<void> {
+  const panel = SpanDetailsPanel.current;
+  const shown = panel?.shown;
+  if (!panel || !shown || shown.storeId !== entry.id || entry.state.kind !== 'open') return;
+  const store = entry.state.store;
+  try {
+    const [run] = (await store.findRuns(shown.run.id)).filter((r) => r.id === shown.run.id);
+    const span = run ? findSpan(await registry.getSpanTree(entry, run.id), shown.span.id) : undefined;
+    if (panel.shown !== shown) return; // the user picked another span meanwhile
+    if (!run || !span) {
+      panel.clear('The span shown here is no longer in its store.');
+      return;
+    }
+    panel.update({ storeId: entry.id, run, span: withoutChildren(span) });
+  } catch {
+    // The store's own error node says what went wrong; keep the last reading on show.
+  }
+}
+
+function findSpan(roots: SpanNode[], id: string): SpanNode | undefined {
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.id === id) return n;
+    stack.push(...n.children);
+  }
+  return undefined;
+}
