@@ -1,7 +1,7 @@
 import type { Verb } from './verbs/verb';
 
 export function globalHelp(verbs: readonly Verb[], version: string): string {
-  const usage = verbs.map((v) => `  ${v.name.padEnd(6)} ${v.args.map((a) => `<${a}>`).join(' ').padEnd(22)} ${v.summary}`);
+  const usage = verbs.map((v) => `  ${v.name.padEnd(7)} ${v.args.map((a) => `<${a}>`).join(' ').padEnd(22)} ${v.summary}`);
   return `spanlens ${version} — read trace stores from the terminal: runs, spans, trees, stats
 
 Usage: spanlens <command> <store> [args] [options]
@@ -21,7 +21,8 @@ ${usage.join('\n')}
 Options (every command):
   --json       JSON on stdout instead of tables; keys as in the Spanlens model
                (Run, Span): list → Run[], get → Run[], show → {run, spans},
-               trace → {run, root}, spans → Span[], stats → {totalSpans, byStatus, byName}
+               trace → {run, root}, spans → Span[], stats → {totalSpans, byStatus, byName},
+               similar → [{similarity, run, span?}]
   --format F   read <store> as format F instead of detecting it:
                flujo, waft, otlp or claude-flow
   -h, --help   help for a command: spanlens <command> --help

@@ -7,6 +7,8 @@ import { globalHelp } from './help';
 import { getVerb } from './verbs/get';
 import { listVerb } from './verbs/list';
 import { showVerb } from './verbs/show';
+import { similarVerb } from './verbs/similar';
+import { searchVerb } from './verbs/search';
 import { spansVerb } from './verbs/spans';
 import { statsVerb } from './verbs/stats';
 import { traceVerb } from './verbs/trace';
@@ -15,7 +17,7 @@ import pkg from '../../package.json';
 
 export type { CliIO, Writer } from './context';
 
-export const VERBS: readonly Verb[] = [listVerb, getVerb, showVerb, traceVerb, spansVerb, statsVerb];
+export const VERBS: readonly Verb[] = [listVerb, getVerb, showVerb, traceVerb, spansVerb, statsVerb, similarVerb, searchVerb];
 
 export const EXIT_OK = 0;
 export const EXIT_BUG = 1;

@@ -1,0 +1,175 @@
+/**
+ * Search indexes of the loaded stores, one per store: built in the background the first time
+ * search needs them (progress in the status bar, or as a notification for a big store), served
+ * while a newer one is built after the store changed, dropped with the store.
+ */
+import * as vscode from 'vscode';
+import { buildIndex, type SearchIndex } from '../../analysis/search/search';
+import { errorMessage, log, logError } from '../log';
+import type { StoreEntry, StoreRegistry } from '../stores/storeRegistry';
+
+/** Stores bigger than this (bytes) show their indexing as a notification rather than in the status bar. */
+const BIG_STORE_BYTES = 32 * 1024 * 1024;
+/** A store that keeps changing (a running pipeline) is re-indexed at most this often. */
+const REBUILD_DELAY_MS = 1500;
+
+interface Slot {
+  version: number;
+  index?: SearchIndex;
+  building?: Promise<SearchIndex | undefined>;
+  buildingVersion?: number;
+  abort?: AbortController;
+  timer?: ReturnType<typeof setTimeout>;
+  error?: string;
+}
+
+export class SearchIndexManager implements vscode.Disposable {
+  private readonly slots = new Map<string, Slot>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** An index was built or dropped: a picker that is open searches again. */
+  readonly onDidChange = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+
+  constructor(private readonly registry: StoreRegistry) {
+    this.disposables.push(
+      registry.onDidChangeStore((e) => this.storeChanged(e)),
+      registry.onDidChangeStores(() => {
+        const live = new Set(registry.list().map((e) => e.id));
+        for (const [id, slot] of this.slots) {
+          if (live.has(id)) continue;
+          slot.abort?.abort();
+          if (slot.timer) clearTimeout(slot.timer);
+          this.slots.delete(id);
+        }
+        this.changed.fire();
+      }),
+    );
+  }
+
+  /** The indexes ready now (possibly of an older version of a store while a newer one builds). */
+  ready(): SearchIndex[] {
+    const out: SearchIndex[] = [];
+    for (const e of this.registry.list()) {
+      const ix = this.slots.get(e.id)?.index;
+      if (ix) out.push(ix);
+    }
+    return out;
+  }
+
+  /** Stores whose index is being built, for the picker's "indexing…" line. */
+  pending(): string[] {
+    return this.registry.list().filter((e) => this.slots.get(e.id)?.building !== undefined).map((e) => e.basename);
+  }
+
+  /** Opens every store not read yet and starts indexing those without an index. */
+  ensureAll(): void {
+    this.wanted = true;
+    for (const e of this.registry.list()) {
+      if (e.state.kind === 'idle') void this.registry.ensureOpen(e, 'window');
+      else this.ensure(e);
+    }
+  }
+
+  private storeChanged(entry: StoreEntry): void {
+    if (entry.state.kind !== 'open') {
+      if (entry.state.kind === 'error' || entry.state.kind === 'tooLarge') {
+        const slot = this.slots.get(entry.id);
+        slot?.abort?.abort();
+        this.slots.delete(entry.id);
+        this.changed.fire();
+      }
+      return;
+    }
+    const slot = this.slots.get(entry.id);
+    if (!slot) {
+      // Opened while a search wants it (ensureAll), or for another view: index once someone searched.
+      if (this.wanted) this.ensure(entry);
+      return;
+    }
+    if (slot.version === entry.version && slot.index) return;
+    // Changed: re-index a moment later (a running pipeline writes often); the old index keeps serving.
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = setTimeout(() => {
+      slot.timer = undefined;
+      this.ensure(entry);
+    }, REBUILD_DELAY_MS);
+  }
+
+  /** Set once search was used: stores opened later get indexed too. */
+  private wanted = false;
+
+  ensure(entry: StoreEntry): void {
+    this.wanted = true;
+    const store = entry.store;
+    if (!store) return;
+    let slot = this.slots.get(entry.id);
+    if (!slot) {
+      slot = { version: -1 };
+      this.slots.set(entry.id, slot);
+    }
+    if (slot.index && slot.version === entry.version) return;
+    if (slot.building && slot.buildingVersion === entry.version) return;
+    slot.abort?.abort();
+    const abort = new AbortController();
+    const version = entry.version;
+    slot.abort = abort;
+    slot.buildingVersion = version;
+    const s = slot;
+    const big = (entry.sizeBytes ?? 0) > BIG_STORE_BYTES;
+    const started = Date.now();
+    const work = (progress: vscode.Progress<{ message?: string }>): Promise<SearchIndex | undefined> =>
+      buildIndex(store, {
+        signal: abort.signal,
+        onProgress: (n) => progress.report({ message: `${n.toLocaleString('en-US')} spans` }),
+      }).then(
+        (ix) => {
+          if (abort.signal.aborted || this.slots.get(entry.id) !== s) return undefined;
+          s.index = ix;
+          s.version = version;
+          s.error = undefined;
+          log().info(
+            `Indexed ${entry.id} for search: ${ix.spanCount} spans, ${ix.runCount} runs in ${Date.now() - started} ms (~${Math.round(ix.bytes() / 1e6)} MB)`,
+          );
+          this.changed.fire();
+          return ix;
+        },
+        (e: unknown) => {
+          if (abort.signal.aborted) return undefined;
+          // The store was re-read while indexing: its change event starts a new build.
+          if (entry.version !== version) return undefined;
+          s.error = errorMessage(e);
+          logError(`Indexing ${entry.id} for search failed`, e);
+          this.changed.fire();
+          return undefined;
+        },
+      );
+    const p = Promise.resolve(
+      vscode.window.withProgress(
+        {
+          location: big ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window,
+          title: `Spanlens: indexing ${entry.basename} for search`,
+          cancellable: big,
+        },
+        (progress, token) => {
+          token.onCancellationRequested(() => abort.abort());
+          return work(progress);
+        },
+      ),
+    ).finally(() => {
+      if (s.building === p) {
+        s.building = undefined;
+        s.buildingVersion = undefined;
+      }
+    });
+    s.building = p;
+  }
+
+  dispose(): void {
+    for (const s of this.slots.values()) {
+      s.abort?.abort();
+      if (s.timer) clearTimeout(s.timer);
+    }
+    this.slots.clear();
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,126 @@
+// Search Traces in real VS Code (code-server in Chromium) on the demo workspace
+// (scripts/demo-workspace.mjs): run "Spanlens: Search Traces", type a failing span's error text,
+// choose the score_risk span, land in its Span Details and at its source line (enrich.py:24).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { writeDemoWorkspace, type DemoManifest } from '../../scripts/demo-workspace.mjs';
+import { moveMouseAway, openViewContainer, treeItems, webviewFrame, editorTab, type VscodeSession, launch } from './harness';
+
+/** Opens the Search Traces picker through the command palette (the picker replaces the palette in the same widget). */
+async function openSearch(page: Page): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('.quick-input-box input');
+  await page.keyboard.press('F1');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill('>Spanlens: Search Traces');
+  const row = widget.locator('.quick-input-list .monaco-list-row[role="option"]').filter({ has: page.locator('.label-name', { hasText: /^Spanlens: Search Traces$/ }) });
+  await row.first().waitFor({ state: 'visible', timeout: 10_000 });
+  await row.first().click();
+  await expect.poll(() => input.getAttribute('placeholder'), { timeout: 10_000 }).toMatch(/Search runs and spans/);
+}
+
+async function pickerRows(page: Page): Promise<string[]> {
+  return page
+    .locator('.quick-input-widget .quick-input-list .monaco-list-row[role="option"]')
+    .evaluateAll((els) =>
+      // aria-label: "<icon name>  <label>, <description>, <detail>"; our labels are the icon alone.
+      els.map((e) => (e.getAttribute('aria-label') ?? '').replace(/^[\w~-]+( {2}|, )(, )?/, '')),
+    );
+}
+
+describe('Search Traces on the demo workspace', () => {
+  let vs: VscodeSession;
+  let page: Page;
+  let manifest: DemoManifest;
+  let tmp: string;
+
+  beforeAll(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'spanlens-e2e-search-'));
+    const ws = writeDemoWorkspace({ dir: path.join(tmp, 'demo-workspace') });
+    manifest = ws.manifest;
+    vs = await launch({ workspace: ws.dir, name: 'search' });
+    page = vs.page;
+    await openViewContainer(page, 'Spanlens');
+    await vs.waitForActivation('spanlens.spanlens');
+  });
+
+  afterAll(async () => {
+    await vs?.close();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('typing KeyError lists runs and spans, grouped, with the error text', async () => {
+    await expect.poll(async () => (await treeItems(page, 'Runs')).filter((r) => r.level === 2).length, { timeout: 45_000 }).toBeGreaterThan(10);
+    await openSearch(page);
+    await page.keyboard.type('KeyError');
+    // The matched text is set off: ⟦KeyError⟧ (once the last keystroke's results are in).
+    await expect.poll(async () => (await pickerRows(page)).some((l) => /^score_risk · .*error: ⟦KeyError⟧: 'income'/.test(l)), { timeout: 30_000 }).toBe(true);
+    const rows = await pickerRows(page);
+    // Grouped: a Runs header, the runs, a Spans header, the spans.
+    const runsAt = rows.findIndex((l) => /^Runs\b/.test(l));
+    const spansAt = rows.findIndex((l) => /^Spans\b/.test(l));
+    expect(runsAt).toBe(0);
+    expect(spansAt).toBeGreaterThan(runsAt + 1);
+    expect(rows.slice(spansAt + 1).every((l) => /\brun run_/.test(l))).toBe(true);
+    await moveMouseAway(page);
+    await vs.screenshot('search-keyerror-results');
+  });
+
+  test("the engine's order stands when names match the typed text (VS Code does not re-sort)", async () => {
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.fill('score');
+    await expect.poll(async () => (await pickerRows(page))[1] ?? '', { timeout: 15_000 }).toMatch(/^score_loans · /);
+    // The list is virtualized: the rows in view are the Runs header and the best runs, in the
+    // engine's order (name matches, newest first) — not VS Code's alphabetical order of label matches.
+    const rows = await pickerRows(page);
+    expect(rows[0]).toMatch(/^Runs — /);
+    const runRows = rows.slice(1).filter((l) => !/^Spans — /.test(l)).slice(0, 5);
+    expect(runRows.every((l) => /^score_loans · run_\w+… · .*, name: ⟦score⟧_loans/.test(l))).toBe(true);
+    expect(runRows[0]).toMatch(/min ago|just now|s ago/);
+    await vs.screenshot('search-score-order');
+  });
+
+  test('an unknown filter is a hint in the picker', async () => {
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.fill('KeyError colour:blue');
+    await expect.poll(async () => (await pickerRows(page)).some((l) => /unknown filter 'colour:'/.test(l)), { timeout: 15_000 }).toBe(true);
+    expect((await pickerRows(page)).some((l) => l.includes('score_risk'))).toBe(true);
+    await input.fill('KeyError');
+    await expect.poll(async () => (await pickerRows(page)).some((l) => /unknown filter/.test(l)), { timeout: 15_000 }).toBe(false);
+  });
+
+  test('choosing the score_risk span opens Span Details and enrich.py at line 24, and selects it in the Runs view', async () => {
+    const failedRun = manifest.scenarios.failedTraceback!;
+    const row = page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row[role="option"]')
+      .filter({ hasText: /s\u2060?core_risk/ })
+      .filter({ hasText: failedRun.slice(0, 12) });
+    const target = (await row.count()) > 0 ? row.first() : page.locator('.quick-input-widget .quick-input-list .monaco-list-row[role="option"]').filter({ hasText: /s\u2060?core_risk/ }).first();
+    await target.click();
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+    await editorTab(page, 'Span: score_risk').waitFor({ state: 'visible', timeout: 20_000 });
+    const frame = await webviewFrame(page, 'Span: score_risk');
+    await expect.poll(() => frame.locator('[data-testid=span-name]').textContent(), { timeout: 15_000 }).toBe('score_risk');
+    expect(await frame.locator('[data-testid=error-type]').textContent()).toContain('KeyError');
+    // Its source: enrich.py with the cursor on line 24.
+    const group = page.locator('.part.editor .editor-group-container').filter({ has: page.locator('.tab.active[data-resource-name="enrich.py"]') });
+    await group.waitFor({ state: 'visible', timeout: 20_000 });
+    await expect
+      .poll(() => group.locator('.margin-view-overlays .line-numbers.active-line-number').first().textContent().catch(() => ''), { timeout: 10_000 })
+      .toBe('24');
+    // Revealed in the Runs view.
+    await expect.poll(async () => (await treeItems(page, 'Runs')).find((r) => r.selected)?.label, { timeout: 15_000 }).toBe('score_risk');
+    await moveMouseAway(page);
+    await vs.screenshot('search-chosen-details-and-source');
+  });
+
+  test('the empty box offers recent searches', async () => {
+    await openSearch(page);
+    await expect.poll(async () => (await pickerRows(page)).some((l) => l.includes('KeyError')), { timeout: 10_000 }).toBe(true);
+    await vs.screenshot('search-recent');
+    await page.keyboard.press('Escape');
+  });
+});
