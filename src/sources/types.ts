@@ -1,4 +1,4 @@
-import type { Run, Span, SpanSummary, Status } from '../model/types';
+import type { Attributes, Run, Span, SpanNameGroup, SpanSummary, Status } from '../model/types';
 
 export type StoreFormat = 'flujo' | 'waft' | 'otlp' | 'claude-flow';
 
@@ -39,6 +39,17 @@ export interface TraceStore {
   getSpans(runId: string): Promise<Span[]>;
   /** name/status/duration of every span in runs matching the query: the input of stats. */
   spanSummaries(query?: SpanSummaryQuery): Promise<SpanSummary[]>;
+  /**
+   * The same spans as `spanSummaries`, folded by name (counts per status, durations as
+   * numbers): what stats over a whole store needs, without a million objects. Optional:
+   * `storeStats` (analysis/stats) falls back to `spanSummaries` for a reader without it.
+   */
+  spanGroups?(query?: SpanSummaryQuery): Promise<SpanNameGroup[]>;
+  /**
+   * Every span of the store, in batches, as search indexes it (analysis/search). Optional:
+   * search falls back to listRuns + getSpans per run for a reader without it.
+   */
+  scanSpans?(onBatch: (docs: SearchDoc[]) => void, signal?: AbortSignal): Promise<void>;
   /** Release memory (sql.js databases are not garbage-collected). */
   close(): Promise<void>;
 }
@@ -53,4 +64,20 @@ export class StoreError extends Error {
     super(message);
     this.name = 'StoreError';
   }
+}
+
+/** One span as search indexes it: what a bulk scan yields (TraceStore.scanSpans). */
+export interface SearchDoc {
+  runId: string;
+  spanId: string;
+  name: string;
+  status: Status;
+  durationMs?: number;
+  /** Wall-clock start (epoch ms) where known; search falls back to the run's start. */
+  startMs?: number;
+  /** The run's (pipeline's) name, when the reader knows it cheaply. */
+  runName?: string;
+  /** The error as one line of text (`Type: message`), for failed spans. */
+  error?: string;
+  attributes: Attributes;
 }

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import type { Database, Statement } from 'sql.js';
 import { StoreError } from '../sources/types';
+import { readOpenFile, readWholeFile } from './read';
 import { loadSqlJs } from './sqljs';
 import { mergeWal } from './wal';
 
@@ -47,6 +48,8 @@ function fsError(file: string, e: unknown): Error {
       return new StoreError(`${file}: permission denied — make the file readable by this user`, file);
     case 'ENOTDIR':
       return new StoreError(`${file}: a parent of this path is not a directory — check the path`, file);
+    case 'ERR_FS_FILE_TOO_LARGE':
+      return new StoreError(`${file}: ${messageOf(e)} — spanlens reads a store into memory; open a smaller copy`, file);
     default:
       return e instanceof Error ? e : new Error(String(e));
   }
@@ -64,9 +67,9 @@ function sqliteError(file: string, e: unknown): StoreError {
   return new StoreError(`${file}: ${msg}`, file);
 }
 
-async function readOptional(file: string): Promise<Uint8Array | undefined> {
+async function readOptional(file: string): Promise<Buffer | undefined> {
   try {
-    return await fs.promises.readFile(file);
+    return await readWholeFile(file);
   } catch (e) {
     if (errCode(e) === 'ENOENT') return undefined;
     throw fsError(file, e);
@@ -80,8 +83,11 @@ function hasMagic(bytes: Uint8Array): boolean {
 }
 
 interface StoreBytes {
-  db: Uint8Array;
-  wal: Uint8Array | undefined;
+  /** Freshly read and owned by the snapshot: merged in place. */
+  db: Buffer;
+  /** Bytes of db.buffer owned with db, from its start: room for the -wal's pages past the file's end. */
+  capacity: number;
+  wal: Buffer | undefined;
 }
 
 /** Identity of the db file's content as far as stat can tell: a checkpoint rewrites it. */
@@ -95,15 +101,22 @@ function walGeneration(header: Uint8Array | undefined): string | undefined {
   return Buffer.from(header.buffer, header.byteOffset + 12, 12).toString('hex');
 }
 
-async function readWalGeneration(walFile: string): Promise<string | undefined> {
+interface WalState {
+  generation: string | undefined;
+  /** Bytes in the -wal now: its frames can add at most this much to the database. */
+  size: number;
+}
+
+async function readWalState(walFile: string): Promise<WalState> {
   let fh: fs.promises.FileHandle | undefined;
   try {
     fh = await fs.promises.open(walFile, 'r');
     const header = Buffer.alloc(32);
     const { bytesRead } = await fh.read(header, 0, 32, 0);
-    return walGeneration(header.subarray(0, bytesRead));
+    const { size } = await fh.stat();
+    return { generation: walGeneration(header.subarray(0, bytesRead)), size };
   } catch {
-    return undefined; // absent or unreadable: the full read below reports real problems
+    return { generation: undefined, size: 0 }; // absent or unreadable: the full read below reports real problems
   } finally {
     await fh?.close();
   }
@@ -124,22 +137,29 @@ async function readStore(file: string): Promise<StoreBytes> {
   for (let attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
     // Back off a little: a checkpoint in progress usually ends within milliseconds.
     if (attempt > 0) await new Promise((r) => setTimeout(r, attempt * 20));
-    const generation = await readWalGeneration(walFile);
+    const { generation, size: walSize } = await readWalState(walFile);
     let before: fs.Stats;
-    let db: Uint8Array;
+    let db: Buffer;
+    let capacity: number;
+    let handle: fs.promises.FileHandle | undefined;
     try {
-      before = await fs.promises.stat(file);
+      handle = await fs.promises.open(file, 'r');
+      before = await handle.stat();
       if (before.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
-      db = await fs.promises.readFile(file);
+      // Room for every page the -wal holds, so merging commits that grew the store copies nothing.
+      capacity = before.size + walSize;
+      db = await readOpenFile(handle, before.size, capacity);
     } catch (e) {
       throw fsError(file, e);
+    } finally {
+      await handle?.close();
     }
     const wal = await readOptional(walFile);
     const after = await fs.promises.stat(file).catch(() => undefined);
     if (!after) continue;
-    if (fingerprint(after) === fingerprint(before)) return { db, wal };
+    if (fingerprint(after) === fingerprint(before)) return { db, capacity, wal };
     const sameGeneration = generation !== undefined && generation === walGeneration(wal);
-    if (sameGeneration && after.ino === before.ino && after.size >= before.size) return { db, wal };
+    if (sameGeneration && after.ino === before.ino && after.size >= before.size) return { db, capacity, wal };
   }
   // A torn pair could open fine and return wrong rows, so never use one.
   throw new StoreError(
@@ -150,7 +170,7 @@ async function readStore(file: string): Promise<StoreBytes> {
 
 /** Opens `file` (and its `-wal`, when present) as a read-only in-memory snapshot. */
 export async function openSnapshot(file: string): Promise<SqliteSnapshot> {
-  const { db: dbBytes, wal: walBytes } = await readStore(file);
+  const { db: dbBytes, capacity, wal: walBytes } = await readStore(file);
   const walHasContent = walBytes !== undefined && walBytes.length >= 32;
 
   if (dbBytes.length === 0 && !walHasContent) {
@@ -163,7 +183,8 @@ export async function openSnapshot(file: string): Promise<SqliteSnapshot> {
     );
   }
 
-  const merged = mergeWal(dbBytes, walBytes);
+  // dbBytes was read for this snapshot alone: the WAL is merged into it, not into a second copy.
+  const merged = mergeWal(dbBytes, walBytes, { inPlace: true, capacity });
   if (merged.image.length === 0) {
     throw new StoreError(`${file}: the database is empty and its -wal holds no committed transaction — nothing to read yet`, file);
   }
@@ -174,6 +195,7 @@ export async function openSnapshot(file: string): Promise<SqliteSnapshot> {
   const SQL = await loadSqlJs();
   let db: Database;
   try {
+    // No copy either: sql.js's in-memory file (MEMFS) keeps `image.slice()`, a view for a Buffer.
     db = new SQL.Database(merged.image);
   } catch (e) {
     throw sqliteError(file, e);

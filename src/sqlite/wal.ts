@@ -2,12 +2,16 @@
  * Merges a SQLite -wal file into its database image the way SQLite's own WAL
  * recovery would (https://www.sqlite.org/fileformat2.html#wal_file_format), so a
  * store that a live writer holds open can be read from a plain in-memory copy.
- * Pure: reads its inputs, never mutates them.
+ * Pure by default: reads its inputs, never mutates them. `{ inPlace: true }` lets a caller
+ * that owns a freshly read db buffer skip the copy of the whole image.
  */
 
 export interface WalMergeResult {
-  /** A rollback-journal-mode database image, ready for `new SQL.Database(image)`. */
-  image: Uint8Array;
+  /**
+   * A rollback-journal-mode database image, ready for `new SQL.Database(image)`. A Buffer:
+   * sql.js keeps a Buffer as its in-memory file without copying it (it copies a bare Uint8Array).
+   */
+  image: Buffer;
   /** Frames up to and including the last valid commit frame. */
   framesApplied: number;
   /** Complete frames present in the -wal but not applied (uncommitted, torn, corrupt or of an older generation). */
@@ -114,12 +118,37 @@ function markLegacyJournal(image: Uint8Array): void {
   }
 }
 
-/** Copies `db` once into a fresh buffer; the caller may still hold the original. */
-function copyOf(db: Uint8Array): Uint8Array {
+export interface WalMergeOptions {
+  /**
+   * Build the image in `db` itself: WAL pages are written over its pages and the header is
+   * updated there, so the caller must own `db` and not use it afterwards except through
+   * `image`. `image` is then `db` (or a view of its first pages when the commit shrank the
+   * database); only a commit that grew the database past `db.length` allocates a new image.
+   * Saves a copy of the whole store (800 MB for a million spans). The WAL is never mutated.
+   */
+  inPlace?: boolean;
+  /**
+   * With `inPlace`: how many bytes of `db.buffer`, from `db.byteOffset`, the caller owns and
+   * lets the image grow into (spare room a reader allocated past the file's end), so a commit
+   * that grew the database needs no copy either. Never more than the ArrayBuffer holds; bytes
+   * past `db.length` may hold anything (they are overwritten or zeroed). Default `db.length`.
+   */
+  capacity?: number;
+}
+
+/** A fresh buffer of `size` bytes holding `db`'s first bytes (zeros past db's end); the caller may still hold `db`. */
+function copyOf(db: Uint8Array, size: number = db.length): Buffer {
   // allocUnsafe skips the zero-fill that `new Uint8Array(n)` pays on a 1 GB store; every byte is overwritten.
-  const image = Buffer.allocUnsafe(db.length);
-  image.set(db);
+  const image = Buffer.allocUnsafe(size);
+  const n = Math.min(size, db.length);
+  image.set(n === db.length ? db : db.subarray(0, n));
+  if (n < size) image.fill(0, n);
   return image;
+}
+
+/** `db` as a Buffer without copying (sql.js takes a Buffer over without copying it, a bare Uint8Array it copies). */
+function asBuffer(db: Uint8Array, length: number = db.length): Buffer {
+  return Buffer.isBuffer(db) ? db.subarray(0, length) : Buffer.from(db.buffer, db.byteOffset, length);
 }
 
 /**
@@ -129,9 +158,10 @@ function copyOf(db: Uint8Array): Uint8Array {
  * size is left alone so SQLite's own "header says more pages than the file has" check still
  * catches a truncated copy.
  */
-export function mergeWal(db: Uint8Array, wal: Uint8Array | undefined): WalMergeResult {
+export function mergeWal(db: Uint8Array, wal: Uint8Array | undefined, options: WalMergeOptions = {}): WalMergeResult {
+  const inPlace = options.inPlace === true;
   const unchanged = (framesIgnored: number): WalMergeResult => {
-    const image = copyOf(db);
+    const image = inPlace ? asBuffer(db) : copyOf(db);
     markLegacyJournal(image);
     return { image, framesApplied: 0, framesIgnored, pageSize: dbPageSize(db) };
   };
@@ -183,8 +213,31 @@ export function mergeWal(db: Uint8Array, wal: Uint8Array | undefined): WalMergeR
     if (pgno <= commitPages) frameFor[pgno] = i + 1;
   }
 
+  const size = commitPages * pageSize;
+  if (inPlace) {
+    // db pages are already where they belong: lay the committed WAL pages over them.
+    const capacity = Math.min(options.capacity ?? db.length, db.buffer.byteLength - db.byteOffset);
+    let image: Buffer;
+    if (size <= db.length) {
+      image = asBuffer(db, size);
+    } else if (size <= capacity) {
+      image = Buffer.from(db.buffer, db.byteOffset, size);
+      // Pages the db file does not hold (yet) read as zeros, as a short read does in SQLite.
+      image.fill(0, db.length, size);
+    } else {
+      image = copyOf(db, size);
+    }
+    for (let p = 1; p <= commitPages; p++) {
+      const frame = frameFor[p]!;
+      if (frame === 0) continue;
+      const src = WAL_HEADER_SIZE + (frame - 1) * frameSize + FRAME_HEADER_SIZE;
+      image.set(wal.subarray(src, src + pageSize), (p - 1) * pageSize);
+    }
+    return finish(image, commitPages, lastCommit + 1, framesPresent - (lastCommit + 1), pageSize);
+  }
+
   // Build the image, copying every page exactly once: WAL pages one by one, runs of db pages in one go.
-  const image = Buffer.allocUnsafe(commitPages * pageSize);
+  const image = Buffer.allocUnsafe(size);
   let pg = 1;
   while (pg <= commitPages) {
     const frame = frameFor[pg]!;
@@ -205,11 +258,16 @@ export function mergeWal(db: Uint8Array, wal: Uint8Array | undefined): WalMergeR
     pg = end;
   }
 
+  return finish(image, commitPages, lastCommit + 1, framesPresent - (lastCommit + 1), pageSize);
+}
+
+/** Header of an image with WAL frames applied: in-header size set to the commit's, journal mode legacy. */
+function finish(image: Buffer, commitPages: number, framesApplied: number, framesIgnored: number, pageSize: number): WalMergeResult {
   if (image.length >= DB_HEADER_SIZE) {
     // In-header size is trusted only when version-valid-for (92) equals the change counter (24).
     image.writeUInt32BE(commitPages, 28);
     image.copyWithin(92, 24, 28);
   }
   markLegacyJournal(image);
-  return { image, framesApplied: lastCommit + 1, framesIgnored: framesPresent - (lastCommit + 1), pageSize };
+  return { image, framesApplied, framesIgnored, pageSize };
 }

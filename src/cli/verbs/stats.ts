@@ -1,5 +1,5 @@
 import { sinceHoursToMs } from '../../analysis/runs';
-import { computeStats } from '../../analysis/stats';
+import { storeStats } from '../../analysis/stats';
 import type { SpanSummaryQuery } from '../../sources/types';
 import { STATUSES } from '../../model/types';
 import { hoursOption, stringOption } from '../args';
@@ -37,7 +37,7 @@ Options:
     const query: SpanSummaryQuery = {};
     if (pipeline !== undefined) query.pipeline = pipeline;
     if (sinceHours !== undefined) query.sinceMs = sinceHoursToMs(sinceHours, ctx.now);
-    const stats = computeStats(await store.spanSummaries(query));
+    const stats = await storeStats(store, query);
     // Line-based stores (waft, OTLP) say how many lines they skipped; others have no such count.
     if (ctx.json) return ctx.out(toJson(store.skippedLines === undefined ? stats : { ...stats, skippedLines: store.skippedLines }));
     const filters = clean(describeFilters({ pipeline, sinceHours }));

@@ -1,4 +1,4 @@
-import type { Status } from '../../model/types';
+import { STATUSES, type Status } from '../../model/types';
 
 /**
  * Flujo's own status words (runs, workflow_state, spans) → the model's Status.
@@ -29,6 +29,25 @@ export function statusCache(): (raw: unknown) => Status {
     }
     return s;
   };
+}
+
+/**
+ * SQL over `expr` for scans of every span: the status's index in STATUSES when its text is
+ * exactly one of Flujo's words (as Flujo writes them), else the text itself (normalized in
+ * JavaScript by `statusCodeCache`), NULL when it is not text (unset, as `normalizeStatus`
+ * says). A number per row instead of a string to decode.
+ */
+export function statusCodeSql(expr: string): string {
+  const arms = Object.entries(WORDS)
+    .map(([word, status]) => `WHEN '${word}' THEN ${STATUSES.indexOf(status)}`)
+    .join(' ');
+  return `CASE WHEN typeof(${expr}) = 'text' THEN CASE ${expr} COLLATE BINARY ${arms} ELSE ${expr} END END`;
+}
+
+/** Reads `statusCodeSql`'s values back as indexes in STATUSES (text normalized once per distinct word). */
+export function statusCodeCache(): (v: unknown) => number {
+  const status = statusCache();
+  return (v) => (typeof v === 'number' ? v : STATUSES.indexOf(status(v)));
 }
 
 /**

@@ -57,11 +57,27 @@ export function parseAttributes(text: unknown): Attributes {
   if (typeof text !== 'string') return { [RAW_ATTRIBUTES_KEY]: toAttributeValue(text) };
   try {
     const v: unknown = JSON.parse(text);
-    if (isPlainObject(v)) return toAttributes(v);
+    // JSON.parse builds AttributeValues already, but for a number too big for a double
+    // (Infinity) and a "__proto__" key: copy only then, so a span costs one parse and no copy.
+    if (isPlainObject(v)) return isAttributeValue(v) ? (v as Attributes) : toAttributes(v);
   } catch {
     // fall through: keep the text as it is
   }
   return { [RAW_ATTRIBUTES_KEY]: text };
+}
+
+/** True when `toAttributeValue` would return JSON.parse's value `v` unchanged (save for the copy). */
+function isAttributeValue(v: unknown): boolean {
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (typeof v !== 'object' || v === null) return true; // string, boolean, null
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (!isAttributeValue(v[i])) return false;
+    return true;
+  }
+  for (const k in v) {
+    if (k === '__proto__' || !isAttributeValue((v as Record<string, unknown>)[k])) return false;
+  }
+  return true;
 }
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {

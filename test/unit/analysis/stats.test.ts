@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { computeStats, nearestRank } from '../../../src/analysis/stats';
-import type { SpanSummary, Status } from '../../../src/model/types';
+import { computeStats, groupSummaries, nearestRank, storeStats } from '../../../src/analysis/stats';
+import { SpanGrouper, STATUSES, type SpanNameGroup, type SpanSummary, type Status } from '../../../src/model/types';
+import type { TraceStore } from '../../../src/sources/types';
 
 function s(name: string, durationMs: number | undefined, status: Status = 'ok'): SpanSummary {
   return durationMs === undefined ? { runId: 'r', name, status } : { runId: 'r', name, status, durationMs };
@@ -90,5 +91,119 @@ describe('computeStats', () => {
     expect(st.byStatus.error).toBe(200_000);
     // Catches accidental quadratic work, not a benchmark: ~0.3 s on an idle laptop core, loaded CI boxes are slower.
     expect(elapsed).toBeLessThan(10_000);
+  });
+});
+
+/** A deterministic pseudo-random source (tests must not depend on Math.random). */
+function lcg(seed: number): () => number {
+  let x = seed >>> 0;
+  return () => {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    return x / 2 ** 32;
+  };
+}
+
+function shuffled<T>(xs: T[], rnd: () => number): T[] {
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+describe('computeStats over spans folded by name', () => {
+  function sample(rnd: () => number): SpanSummary[] {
+    const out: SpanSummary[] = [];
+    const odd = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, undefined, -0, 0];
+    for (let i = 0; i < 5000; i++) {
+      const name = `step_${Math.floor(rnd() * 17)}`;
+      const status = STATUSES[Math.floor(rnd() * STATUSES.length)]!;
+      const r = rnd();
+      // Sums whose value depends on the order of addition: the average must not.
+      const d = r < 0.05 ? odd[Math.floor(rnd() * odd.length)] : r < 0.1 ? 1e16 * (rnd() - 0.5) : Math.round(rnd() * 1e6) / 1e3;
+      out.push(d === undefined ? { runId: `r${i >> 4}`, name, status } : { runId: `r${i >> 4}`, name, status, durationMs: d });
+    }
+    return out;
+  }
+
+  it('gives exactly what the summaries give, in whatever order the spans were read', () => {
+    const rnd = lcg(7);
+    const summaries = sample(rnd);
+    const expected = computeStats(summaries);
+    expect(expected.totalSpans).toBe(5000);
+    for (let k = 0; k < 5; k++) {
+      const order = shuffled(summaries, rnd);
+      expect(computeStats(order)).toEqual(expected);
+      expect(computeStats(groupSummaries(order))).toEqual(expected);
+    }
+  });
+
+  it('matches a straightforward computation', () => {
+    const summaries = sample(lcg(11));
+    const names = [...new Set(summaries.map((x) => x.name))];
+    const naive = names.map((name) => {
+      const mine = summaries.filter((x) => x.name === name);
+      const ds = mine.map((x) => x.durationMs).filter((d): d is number => typeof d === 'number' && Number.isFinite(d));
+      ds.sort((a, b) => a - b);
+      const at = (p: number): number | null => (ds.length ? ds[Math.ceil((p / 100) * ds.length) - 1]! : null);
+      let sum = 0;
+      for (const d of ds) sum += d;
+      return { name, count: mine.length, avgMs: ds.length ? sum / ds.length : null, p50Ms: at(50), p95Ms: at(95) };
+    });
+    naive.sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : 1));
+    const st = computeStats(groupSummaries(summaries));
+    expect(st.byName).toEqual(naive);
+    for (const status of STATUSES) expect(st.byStatus[status]).toBe(summaries.filter((x) => x.status === status).length);
+  });
+
+  it("never reorders the caller's duration arrays, and merges a name given twice", () => {
+    const zero = { ok: 0, error: 0, running: 0, paused: 0, unset: 0 };
+    const a: SpanNameGroup = { name: 'x', byStatus: { ...zero, ok: 3 }, durationsMs: Float64Array.of(3, 1, 2) };
+    const b: SpanNameGroup = { name: 'x', byStatus: { ...zero, error: 1, running: 1 }, durationsMs: Float64Array.of(Number.NaN, 10) };
+    const st = computeStats([a, b]);
+    expect(st.totalSpans).toBe(5);
+    expect(st.byStatus).toEqual({ ...zero, ok: 3, error: 1, running: 1 });
+    expect(st.byName).toEqual([{ name: 'x', count: 5, avgMs: 4, p50Ms: 2, p95Ms: 10 }]);
+    expect([...a.durationsMs]).toEqual([3, 1, 2]);
+  });
+
+  it('folds summaries as the model says: unknown statuses as unset, missing durations as none', () => {
+    const groups = groupSummaries([
+      { runId: 'r', name: 'a', status: 'ok', durationMs: 2 },
+      { runId: 'r', name: 'b', status: 'weird' as Status },
+      { runId: 'r', name: 'a', status: 'error', durationMs: null as unknown as number },
+      { runId: 'r', name: 'a', status: 'ok' },
+    ]);
+    expect(groups.map((g) => [g.name, g.byStatus, [...g.durationsMs]])).toEqual([
+      ['a', { ok: 2, error: 1, running: 0, paused: 0, unset: 0 }, [2]],
+      ['b', { ok: 0, error: 0, running: 0, paused: 0, unset: 1 }, []],
+    ]);
+    const grouper = new SpanGrouper();
+    grouper.addCode('c', STATUSES.indexOf('paused'), 1.5);
+    expect(grouper.groups()[0]!.byStatus.paused).toBe(1);
+  });
+
+  it("storeStats uses a reader's spanGroups when it has them, else its summaries", async () => {
+    const summaries = sample(lcg(3));
+    const base = {
+      id: 'mem',
+      format: 'flujo' as const,
+      listRuns: async () => [],
+      findRuns: async () => [],
+      getSpans: async () => [],
+      close: async () => {},
+    };
+    let asked = '';
+    const plain: TraceStore = { ...base, spanSummaries: async (q) => ((asked = `summaries ${JSON.stringify(q)}`), summaries) };
+    const grouped: TraceStore = {
+      ...plain,
+      spanGroups: async (q) => ((asked = `groups ${JSON.stringify(q)}`), groupSummaries(summaries)),
+    };
+    const expected = computeStats(summaries);
+    expect(await storeStats(plain, { pipeline: 'p' })).toEqual(expected);
+    expect(asked).toBe('summaries {"pipeline":"p"}');
+    expect(await storeStats(grouped, { sinceMs: 5 })).toEqual(expected);
+    expect(asked).toBe('groups {"sinceMs":5}');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorFromFeedback, parseWallClock } from '../../../src/sources/flujo/values';
+import { errorFromFeedback, parseAttributes, parseWallClock, RAW_ATTRIBUTES_KEY, toAttributes } from '../../../src/sources/flujo/values';
 
 describe('errorFromFeedback', () => {
   it('reads type and message from the last line of a traceback, chained ones too', () => {
@@ -43,5 +43,27 @@ describe('parseWallClock', () => {
     expect(parseWallClock(t)).toBe(t);
     expect(parseWallClock('')).toBeUndefined();
     expect(parseWallClock('yesterday')).toBeUndefined();
+  });
+});
+
+describe('parseAttributes', () => {
+  it('gives what a copy of JSON.parse through toAttributes gives, copying only when that changes something', () => {
+    const texts = [
+      '{"a":1,"b":"x","c":true,"d":null,"e":[1,[2,{"f":"g"}]],"h":{"i":{"j":-0.5}},"2":"int-like key first"}',
+      '{"big":1e999,"nested":{"neg":[-1e400]}}', // numbers too big for a double become text
+      '{"__proto__":{"polluted":true},"k":1}',
+      '{}',
+    ];
+    for (const t of texts) {
+      const got = parseAttributes(t);
+      const want = toAttributes(JSON.parse(t) as Record<string, unknown>);
+      expect(got).toStrictEqual(want);
+      expect(Object.keys(got)).toEqual(Object.keys(want));
+      expect(Object.getPrototypeOf(got)).toEqual(Object.getPrototypeOf(want));
+    }
+    expect(parseAttributes('{"big":1e999}')).toEqual({ big: 'Infinity' });
+    expect(parseAttributes('[1,2]')).toEqual({ [RAW_ATTRIBUTES_KEY]: '[1,2]' });
+    expect(parseAttributes('not json')).toEqual({ [RAW_ATTRIBUTES_KEY]: 'not json' });
+    expect(parseAttributes(null)).toEqual({});
   });
 });

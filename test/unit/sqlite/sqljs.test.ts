@@ -23,6 +23,24 @@ describe('loadSqlJs', () => {
     db.close();
   });
 
+  it('keeps a Buffer it opens as its in-memory file, without copying it (what snapshots rely on)', async () => {
+    const SQL = await loadSqlJs();
+    const src = new SQL.Database();
+    src.run("CREATE TABLE t(v TEXT); INSERT INTO t VALUES ('hello spanlens')");
+    const image = Buffer.from(src.export());
+    src.close();
+    const db = new SQL.Database(image);
+    try {
+      // SQLite has read no page yet: an edit to our Buffer now is what it reads.
+      const at = image.indexOf('hello spanlens');
+      expect(at).toBeGreaterThan(0);
+      image.write('jello', at);
+      expect(db.exec('SELECT v FROM t')[0]!.values).toEqual([['jello spanlens']]);
+    } finally {
+      db.close();
+    }
+  });
+
   it('works from an esbuild cjs bundle with the wasm beside it and no node_modules in reach', async () => {
     const dir = tempDir('spanlens-bundle-');
     dirs.push(dir);

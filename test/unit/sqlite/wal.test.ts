@@ -359,3 +359,111 @@ open(p, 'wb').write(w)
     expect(query(merged.image, ALL_RUNS)).toEqual(sqliteView(db, ALL_RUNS));
   });
 });
+
+describe('mergeWal in place', () => {
+  /** db pages checkpointed into the file, then commits only in the -wal that grow (or, vacuumed, shrink) it. */
+  function store(kind: 'grow' | 'shrink'): string {
+    const db = path.join(fresh(), 'store.db');
+    py(
+      PRELUDE +
+        `
+c.execute('create table runs(id integer primary key, name text, payload text)')
+c.execute('create table junk(v text)')
+c.execute('begin')
+for i in range(200):
+    c.execute('insert into runs values (?, ?, ?)', (i, 'run-%d' % i, 'x' * 200))
+    c.execute('insert into junk values (?)', ('j' * 3000,))
+c.execute('commit')
+c.execute('pragma wal_checkpoint(TRUNCATE)')
+if sys.argv[2] == 'grow':
+    c.execute('begin')
+    for i in range(200, 400):
+        c.execute('insert into runs values (?, ?, ?)', (i, 'run-%d' % i, 'y' * 900))
+    c.execute('commit')
+    c.execute("update runs set name = name || '-updated' where id < 10")
+else:
+    c.execute('drop table junk')
+    c.execute('vacuum')
+    c.execute("update runs set name = name || '-vacuumed' where id < 10")
+os._exit(0)
+`,
+      db,
+      kind,
+    );
+    return db;
+  }
+
+  function owned(bytes: Uint8Array, spare = 0): Buffer {
+    const whole = Buffer.allocUnsafeSlow(bytes.length + spare).fill(0xab); // spare room holds garbage
+    whole.set(bytes);
+    return whole.subarray(0, bytes.length);
+  }
+
+  it('builds the same image as the pure merge, writing into the db buffer it is handed', () => {
+    for (const kind of ['grow', 'shrink'] as const) {
+      const db = store(kind);
+      const dbBytes = read(db);
+      const walBytes = read(`${db}-wal`);
+      const walCopy = Buffer.from(walBytes);
+      const pure = mergeWal(dbBytes, walBytes);
+      expect(pure.framesApplied).toBeGreaterThan(0);
+      if (kind === 'grow') expect(pure.image.length).toBeGreaterThan(dbBytes.length);
+      else expect(pure.image.length).toBeLessThan(dbBytes.length);
+
+      // Room for every -wal page: no copy at all, even when the commit grew the database.
+      const mine = owned(dbBytes, walBytes.length);
+      const merged = mergeWal(mine, walBytes, { inPlace: true, capacity: mine.buffer.byteLength });
+      expect(merged.image.buffer).toBe(mine.buffer);
+      expect(merged.image.byteOffset).toBe(0);
+      expect(Buffer.compare(merged.image, pure.image)).toBe(0);
+      expect([merged.framesApplied, merged.framesIgnored, merged.pageSize]).toEqual([pure.framesApplied, pure.framesIgnored, pure.pageSize]);
+      expect(Buffer.compare(walBytes, walCopy)).toBe(0); // the -wal is never written
+      expect(query(merged.image, ALL_RUNS)).toEqual(sqliteView(db, ALL_RUNS));
+
+      // No room: a database the commit grew is copied once into a bigger image; a shrunk one stays put.
+      const tight = owned(dbBytes);
+      const grown = mergeWal(tight, walBytes, { inPlace: true });
+      expect(grown.image.buffer === tight.buffer).toBe(kind === 'shrink');
+      expect(Buffer.compare(grown.image, pure.image)).toBe(0);
+    }
+  });
+
+  it('zeroes pages past the db file that no committed frame holds, whatever the spare room held', () => {
+    // A copy of the db cut short: its lost pages are not in the -wal either, so SQLite reads zeros there.
+    const db = store('grow');
+    const walBytes = read(`${db}-wal`);
+    const cut = read(db).subarray(0, 4096 * 20);
+    const pure = mergeWal(cut, walBytes);
+    const lost = pure.image.subarray(cut.length, read(db).length);
+    expect(lost.length).toBeGreaterThan(0);
+    let zeroPages = 0;
+    for (let off = 0; off < lost.length; off += 4096) if (lost.subarray(off, off + 4096).every((b) => b === 0)) zeroPages++;
+    expect(zeroPages).toBeGreaterThan(0); // some lost pages really read as zeros …
+    const mine = owned(cut, pure.image.length - cut.length);
+    const merged = mergeWal(mine, walBytes, { inPlace: true, capacity: mine.buffer.byteLength });
+    expect(merged.image.buffer).toBe(mine.buffer);
+    expect(Buffer.compare(merged.image, pure.image)).toBe(0); // … and none kept the 0xab garbage
+  });
+
+  it('without applied frames hands back the db itself, marked rollback-journal', () => {
+    const db = path.join(fresh(), 'store.db');
+    fiveCommits(db);
+    const dbBytes = read(db);
+    const walBytes = Buffer.from(read(`${db}-wal`));
+    walBytes[12] = walBytes[12]! ^ 1; // a bad header: SQLite ignores the whole -wal
+    for (const wal of [undefined, walBytes]) {
+      const mine = owned(dbBytes);
+      const merged = mergeWal(mine, wal, { inPlace: true });
+      expect(merged.framesApplied).toBe(0);
+      expect(merged.image.buffer).toBe(mine.buffer);
+      expect(merged.image.length).toBe(dbBytes.length);
+      expect([merged.image[18], merged.image[19]]).toEqual([1, 1]);
+      expect(Buffer.compare(merged.image, mergeWal(dbBytes, wal).image)).toBe(0);
+    }
+    // A bare Uint8Array comes back as a Buffer over the same memory (sql.js copies anything else).
+    const bare = new Uint8Array(dbBytes);
+    const merged = mergeWal(bare, undefined, { inPlace: true });
+    expect(Buffer.isBuffer(merged.image)).toBe(true);
+    expect(merged.image.buffer).toBe(bare.buffer);
+  });
+});
