@@ -401,10 +401,13 @@ function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-/** "/w/flujo_ops.db: database is corrupt…" → "database is corrupt…"; other messages unchanged. */
-/** `/long/path/flujo_ops.db: is not …` → `flujo_ops.db: is not …`; other messages as they are, capitalized. */
+/**
+ * `/long/path/flujo_ops.db: is not …` → `flujo_ops.db: is not …`. A connection's message starts at
+ * what is wrong (its node names the server); other messages stay as they are, capitalized.
+ */
 function withFileName(message: string, file: string): string {
   if (!message.startsWith(`${file}: `)) return capitalize(message);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(file)) return capitalize(message.slice(file.length + 2));
   const name = file.split(/[\\/]/).filter(Boolean).pop() ?? file;
   return `${name}: ${message.slice(file.length + 2)}`;
 }
