@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import type { SpanNode } from '../../model/types';
-import { withoutChildren } from '../runsView/treeHelpers';
+import { findSpanNode, withoutChildren } from '../runsView/treeHelpers';
 import type { StoreEntry, StoreRegistry } from '../stores/storeRegistry';
 import { SpanDetailsPanel } from './detailsPanel';
 
@@ -20,7 +19,7 @@ async function refreshShown(registry: StoreRegistry, entry: StoreEntry): Promise
   const store = entry.state.store;
   try {
     const [run] = (await store.findRuns(shown.run.id)).filter((r) => r.id === shown.run.id);
-    const span = run ? findSpan(await registry.getSpanTree(entry, run.id), shown.span.id) : undefined;
+    const span = run ? findSpanNode(await registry.getSpanTree(entry, run.id), shown.span.id) : undefined;
     if (panel.shown !== shown) return; // the user picked another span meanwhile
     if (!run || !span) {
       panel.clear('The span shown here is no longer in its store.');
@@ -30,14 +29,4 @@ async function refreshShown(registry: StoreRegistry, entry: StoreEntry): Promise
   } catch {
     // The store's own error node says what went wrong; keep the last reading on show.
   }
-}
-
-function findSpan(roots: SpanNode[], id: string): SpanNode | undefined {
-  const stack = [...roots];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (n.id === id) return n;
-    stack.push(...n.children);
-  }
-  return undefined;
 }

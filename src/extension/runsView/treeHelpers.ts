@@ -28,3 +28,14 @@ export function withoutChildren(node: SpanNode): Omit<SpanNode, 'children'> {
   const { children: _children, ...span } = node;
   return span;
 }
+
+/** The span with `id` anywhere under `roots`, without recursion (span trees can be deep). */
+export function findSpanNode(roots: readonly SpanNode[], id: string): SpanNode | undefined {
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.id === id) return n;
+    stack.push(...n.children);
+  }
+  return undefined;
+}

@@ -6,14 +6,14 @@
 import * as vscode from 'vscode';
 import { searchIndexes, type SearchHit, type SearchResult } from '../../analysis/search/search';
 import { formatAgo, formatDuration } from '../../model/format';
-import type { SpanNode } from '../../model/types';
 import { SpanDetailsPanel } from '../details/detailsPanel';
 import { errorMessage, logError } from '../log';
-import { RunNode, SpanItemNode, type ViewNode } from '../runsView/nodes';
+import type { ViewNode } from '../runsView/nodes';
+import { findTreeNode } from '../runsView/findNode';
 import type { RunsTreeProvider } from '../runsView/runsTreeProvider';
-import { withoutChildren } from '../runsView/treeHelpers';
+import { findSpanNode, withoutChildren } from '../runsView/treeHelpers';
 import { openLocation } from '../source/navigation';
-import type { StoreEntry, StoreRegistry } from '../stores/storeRegistry';
+import type { StoreRegistry } from '../stores/storeRegistry';
 import type { SearchIndexManager } from './indexManager';
 
 export const SEARCH_COMMAND = 'spanlens.searchTraces';
@@ -220,33 +220,6 @@ function openPicker(ctx: SearchContext, initial: string): void {
   qp.show();
 }
 
-function findSpan(roots: readonly SpanNode[], id: string): SpanNode | undefined {
-  const stack = [...roots];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (n.id === id) return n;
-    stack.push(...n.children);
-  }
-  return undefined;
-}
-
-/** The Runs view's node for a hit, walking down from its store: undefined when the run is not listed (filter, paging). */
-async function nodeFor(ctx: SearchContext, entry: StoreEntry, hit: SearchHit): Promise<ViewNode | undefined> {
-  const storeNode = ctx.provider.storeNode(entry);
-  const runNode = (await storeNode.getChildren()).find((n): n is RunNode => n instanceof RunNode && n.run.id === hit.runId);
-  if (!runNode || hit.spanId === undefined) return runNode;
-  let level: ViewNode[] = await runNode.getChildren();
-  while (level.length > 0) {
-    const found = level.find((n) => n instanceof SpanItemNode && n.span.id === hit.spanId);
-    if (found) return found;
-    // Descend into the child whose subtree holds the span.
-    const next = level.find((n) => n instanceof SpanItemNode && findSpan(n.span.children, hit.spanId!) !== undefined);
-    if (!next) return undefined;
-    level = await next.getChildren();
-  }
-  return undefined;
-}
-
 async function choose(ctx: SearchContext, hit: SearchHit): Promise<void> {
   const entry = ctx.registry.get(hit.store);
   if (!entry || !entry.store) {
@@ -255,7 +228,7 @@ async function choose(ctx: SearchContext, hit: SearchHit): Promise<void> {
   }
   try {
     // 1. The Runs view: reveal and select it (when its run is listed under the current filter).
-    const node = await nodeFor(ctx, entry, hit).catch((e: unknown) => {
+    const node = await findTreeNode(ctx.provider, entry, hit.runId, hit.spanId).catch((e: unknown) => {
       logError('Finding the search result in the Runs view failed', e);
       return undefined;
     });
@@ -265,7 +238,7 @@ async function choose(ctx: SearchContext, hit: SearchHit): Promise<void> {
     const runs = await ctx.registry.query(entry, (s) => s.findRuns(hit.runId));
     const run = runs.find((r) => r.id === hit.runId);
     const roots = await ctx.registry.getSpanTree(entry, hit.runId);
-    const span = findSpan(roots, hit.spanId);
+    const span = findSpanNode(roots, hit.spanId);
     if (!run || !span) {
       void vscode.window.showWarningMessage(`Spanlens: span ${hit.spanId} is no longer in ${hit.store} (the store changed) — search again.`);
       return;

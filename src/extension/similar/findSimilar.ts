@@ -19,12 +19,13 @@ import {
   type FailureCandidate,
 } from '../../analysis/similar';
 import { formatStart } from '../../model/format';
-import type { Run, Span, SpanNode } from '../../model/types';
+import type { Run, Span } from '../../model/types';
 import type { CommandContext } from '../commands/context';
 import { SpanDetailsPanel } from '../details/detailsPanel';
 import { oneLine } from '../format';
 import { errorMessage, log, logError } from '../log';
-import { RunNode, SpanItemNode, type ViewNode } from '../runsView/nodes';
+import { RunNode, SpanItemNode } from '../runsView/nodes';
+import { revealInRunsView } from '../runsView/findNode';
 import { withoutChildren } from '../runsView/treeHelpers';
 import type { StoreEntry } from '../stores/storeRegistry';
 
@@ -193,38 +194,6 @@ async function openHit(ctx: CommandContext, hit: StoreCandidate): Promise<void> 
     return;
   }
   SpanDetailsPanel.show(ctx.extension, { storeId: entry.id, run: hit.run, span });
-  if (ctx.view.visible) await revealSpan(ctx, entry, hit.run.id, span.id);
+  if (ctx.view.visible) await revealInRunsView(ctx.provider, ctx.view, entry, hit.run.id, span.id);
 }
 
-/** Selects the span in the Runs view when its run is listed there (current filter and page). */
-async function revealSpan(ctx: CommandContext, entry: StoreEntry, runId: string, spanId: string): Promise<void> {
-  try {
-    const runs = await ctx.provider.storeNode(entry).getChildren();
-    const runNode = runs.find((n): n is RunNode => n instanceof RunNode && n.run.id === runId);
-    if (!runNode) return;
-    let level: ViewNode[] = await runNode.getChildren();
-    for (let depth = 0; depth < 1000 && level.length > 0; depth++) {
-      const spans = level.filter((n): n is SpanItemNode => n instanceof SpanItemNode);
-      const found = spans.find((n) => n.span.id === spanId);
-      if (found) {
-        await ctx.view.reveal(found, { select: true, focus: false, expand: false });
-        return;
-      }
-      const next = spans.find((n) => holds(n.span, spanId));
-      if (!next) return;
-      level = next.getChildren();
-    }
-  } catch (e) {
-    log().debug(`Revealing span ${spanId} in the Runs view failed: ${errorMessage(e)}`);
-  }
-}
-
-function holds(root: SpanNode, id: string): boolean {
-  const stack: SpanNode[] = [...root.children];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (n.id === id) return true;
-    stack.push(...n.children);
-  }
-  return false;
-}

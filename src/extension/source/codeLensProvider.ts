@@ -9,11 +9,12 @@
  */
 import * as vscode from 'vscode';
 import type { FailureSample } from '../../analysis/failures';
-import type { Run, Span, SpanNode } from '../../model/types';
+import type { Run, Span } from '../../model/types';
 import { config } from '../config';
 import { SpanDetailsPanel } from '../details/detailsPanel';
-import { errorMessage, log, logError } from '../log';
-import { RunNode, SpanItemNode, type ViewNode } from '../runsView/nodes';
+import { errorMessage, logError } from '../log';
+import type { ViewNode } from '../runsView/nodes';
+import { revealInRunsView } from '../runsView/findNode';
 import type { RunsTreeProvider } from '../runsView/runsTreeProvider';
 import type { StoreRegistry } from '../stores/storeRegistry';
 import type { FailureIndex } from './failureIndex';
@@ -122,41 +123,6 @@ async function openSample(ctx: FailurePickContext, s: FailureSample): Promise<vo
     return;
   }
   SpanDetailsPanel.show(ctx.extension, { storeId: entry.id, run, span });
-  if (ctx.view.visible) await revealInTree(ctx, entry.id, run.id, span.id);
+  if (ctx.view.visible) await revealInRunsView(ctx.provider, ctx.view, entry, run.id, span.id);
 }
 
-/** Selects the span in the Runs view when its run is listed there (current filter and page). */
-async function revealInTree(ctx: FailurePickContext, storeId: string, runId: string, spanId: string): Promise<void> {
-  try {
-    const entry = ctx.registry.get(storeId);
-    if (!entry) return;
-    const runs = await ctx.provider.storeNode(entry).getChildren();
-    const runNode = runs.find((n): n is RunNode => n instanceof RunNode && n.run.id === runId);
-    if (!runNode) return;
-    let level: ViewNode[] = await runNode.getChildren();
-    for (let depth = 0; depth < 1000 && level.length > 0; depth++) {
-      const spans = level.filter((n): n is SpanItemNode => n instanceof SpanItemNode);
-      const hit = spans.find((n) => n.span.id === spanId);
-      if (hit) {
-        await ctx.view.reveal(hit, { select: true, focus: false, expand: false });
-        return;
-      }
-      // Down the branch that holds the span.
-      const next = spans.find((n) => containsSpan(n.span, spanId));
-      if (!next) return;
-      level = next.getChildren();
-    }
-  } catch (e) {
-    log().debug(`Revealing span ${spanId} in the Runs view failed: ${errorMessage(e)}`);
-  }
-}
-
-function containsSpan(root: SpanNode, id: string): boolean {
-  const stack: SpanNode[] = [...root.children];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (n.id === id) return true;
-    stack.push(...n.children);
-  }
-  return false;
-}
