@@ -57,11 +57,15 @@ export function formatTimestamp(ms: number | undefined): string {
   );
 }
 
-/** "just now", "42 s ago", "5 min ago", "3 h ago", "2 d ago"; "in the future" for clock skew. */
+/**
+ * "just now", "42 s ago", "5 min ago", "3 h ago", "2 d ago". A time up to 5 min ahead is "just now":
+ * span times are a run's wall-clock start plus offsets, and the machine that recorded them may run
+ * a little ahead; beyond that, "in the future".
+ */
 export function formatAgo(ms: number | undefined, nowMs: number = Date.now()): string {
   if (ms === undefined || !Number.isFinite(ms)) return '—';
   const d = nowMs - ms;
-  if (d < -1000) return 'in the future';
+  if (d < -300_000) return 'in the future';
   if (d < 5000) return 'just now';
   if (d < 60_000) return `${Math.floor(d / 1000)} s ago`;
   if (d < 3_600_000) return `${Math.floor(d / 60_000)} min ago`;
