@@ -1,10 +1,9 @@
 import * as fs from 'fs';
-import { filterRuns } from '../../analysis/runs';
 import type { Attributes, Run, Span, SpanError, SpanEvent, SpanSummary } from '../../model/types';
 import { StoreError } from '../types';
-import type { RunQuery, SpanSummaryQuery, TraceStore } from '../types';
-import { JsonLinesFile } from '../waft/lines';
-import { readError } from '../waft/reader';
+import type { TraceStore } from '../types';
+import { JsonLinesFile } from '../jsonl/lines';
+import { TraceMapStore, readError } from '../jsonl/traceMapStore';
 import { spansOfRequest } from './request';
 import type { OtlpSpan } from './request';
 import { codeAttributesLocation } from '../../resolve/codeAttributes';
@@ -50,29 +49,22 @@ export async function openOtlpStore(file: string, id: string = file): Promise<Ot
   return store;
 }
 
-interface TraceState {
-  spans: OtlpSpan[];
-  /** spanId → start/end seen: an exporter's retry writes the same span twice. */
-  seen: Map<string, string>;
-  run?: Run;
-}
-
-class OtlpStore implements OtlpTraceStore {
+class OtlpStore extends TraceMapStore<OtlpSpan> implements OtlpTraceStore {
   readonly format = 'otlp' as const;
   private lines: JsonLinesFile;
   /** Set when the file is one (pretty-printed) JSON document rather than JSON lines. */
   private whole: { ok: boolean } | undefined;
   private wholeKey = '';
   private wholeBytes = 0;
-  private traces = new Map<string, TraceState>();
+  /** traceId → spanId → start/end seen: an exporter's retry writes the same span twice. */
+  private seen = new Map<string, Map<string, string>>();
   private seq = 0;
-  private queue: Promise<void> = Promise.resolve();
-  private closed = false;
 
   constructor(
     readonly id: string,
     private readonly file: string,
   ) {
+    super();
     this.lines = new JsonLinesFile(file, OTLP_RECORD_START);
   }
 
@@ -85,53 +77,36 @@ class OtlpStore implements OtlpTraceStore {
     return this.lines.bytesRead + this.wholeBytes;
   }
 
-  async listRuns(query: RunQuery = {}): Promise<Run[]> {
-    await this.refresh();
-    return filterRuns(this.allRuns(), query);
+  // Ids are stored lowercase hex: an id typed in capitals is still exact.
+  protected override canonicalId(id: string): string {
+    return id.toLowerCase();
   }
 
-  async findRuns(partial: string): Promise<Run[]> {
-    await this.refresh();
-    const p = partial.trim().toLowerCase();
-    if (p === '') return [];
-    // Ids are stored lowercase hex: an id typed in capitals is still exact.
-    if (this.traces.has(p)) return [this.runOf(p)];
-    return filterRuns(this.allRuns().filter((r) => r.id.toLowerCase().includes(p)), {});
+  protected buildRun(traceId: string, spans: readonly OtlpSpan[]): Run {
+    return buildRun(this.id, traceId, spans);
   }
 
-  async getSpans(runId: string): Promise<Span[]> {
-    await this.refresh();
-    const t = this.traces.get(runId) ?? this.traces.get(runId.toLowerCase());
-    if (!t) throw new StoreError(`${this.id}: no run with id '${runId}' — list the runs to see which ids exist`, this.id);
-    return buildSpans(t.spans[0]!.traceId, t.spans);
+  protected buildSpans(traceId: string, spans: readonly OtlpSpan[]): Span[] {
+    return buildSpans(traceId, spans);
   }
 
-  async spanSummaries(query: SpanSummaryQuery = {}): Promise<SpanSummary[]> {
-    await this.refresh();
-    const out: SpanSummary[] = [];
-    for (const run of filterRuns(this.allRuns(), { pipeline: query.pipeline, sinceMs: query.sinceMs })) {
-      for (const s of this.traces.get(run.id)!.spans) {
-        const summary: SpanSummary = { runId: run.id, name: s.name, status: statusOf(s.code) };
-        if (s.startNs !== undefined && s.endNs !== undefined && s.endNs >= s.startNs) summary.durationMs = diffMs(s.endNs, s.startNs);
-        out.push(summary);
-      }
-    }
-    return out;
+  protected summarize(runId: string, s: OtlpSpan): SpanSummary {
+    const summary: SpanSummary = { runId, name: s.name, status: statusOf(s.code) };
+    if (s.startNs !== undefined && s.endNs !== undefined && s.endNs >= s.startNs) summary.durationMs = diffMs(s.endNs, s.startNs);
+    return summary;
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    this.traces.clear();
+  protected override resetTraces(): void {
+    super.resetTraces();
+    this.seen = new Map();
   }
 
-  /** Reads whatever was appended since the last read; one at a time, in call order. */
-  refresh(): Promise<void> {
-    const next = this.queue.then(() => (this.closed ? undefined : this.read()));
-    this.queue = next.catch(() => undefined);
-    return next;
+  override async close(): Promise<void> {
+    this.seen.clear();
+    await super.close();
   }
 
-  private async read(): Promise<void> {
+  protected async read(): Promise<void> {
     try {
       if (this.whole) return await this.readWhole();
       const fresh: OtlpSpan[] = [];
@@ -141,11 +116,9 @@ class OtlpStore implements OtlpTraceStore {
           if (spans) for (const s of spans) fresh.push(s);
           return spans !== undefined;
         },
-        () => {
-          this.traces = new Map();
-        },
+        () => this.resetTraces(),
       );
-      if (update.gone) this.traces = new Map();
+      if (update.gone) this.resetTraces();
       for (const s of fresh) this.add(s);
       // Nothing read as lines, yet something there: one JSON document over many lines.
       if (this.traces.size === 0 && update.values === 0 && this.lines.skippedLines > 0) await this.readWhole();
@@ -179,31 +152,17 @@ class OtlpStore implements OtlpTraceStore {
     // Not JSON as a whole either: the count of skipped lines stands.
     if (doc === undefined && !this.whole) return;
     this.whole = { ok };
-    this.traces = new Map();
+    this.resetTraces();
     for (const s of spans) this.add(s);
   }
 
   private add(s: OtlpSpan): void {
-    let t = this.traces.get(s.traceId);
-    if (!t) {
-      t = { spans: [], seen: new Map() };
-      this.traces.set(s.traceId, t);
-    }
+    let seen = this.seen.get(s.traceId);
+    if (!seen) this.seen.set(s.traceId, (seen = new Map()));
     const times = `${s.startNs ?? ''}-${s.endNs ?? ''}`;
-    if (t.seen.get(s.spanId) === times) return;
-    t.seen.set(s.spanId, times);
-    t.spans.push(s);
-    delete t.run;
-  }
-
-  private allRuns(): Run[] {
-    return [...this.traces.keys()].map((id) => this.runOf(id));
-  }
-
-  private runOf(traceId: string): Run {
-    const t = this.traces.get(traceId)!;
-    t.run ??= buildRun(this.id, traceId, t.spans);
-    return t.run;
+    if (seen.get(s.spanId) === times) return;
+    seen.set(s.spanId, times);
+    this.addItem(s.traceId, s);
   }
 }
 

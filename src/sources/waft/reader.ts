@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { filterRuns } from '../../analysis/runs';
 import type { Run, Span, SpanError, SpanSummary } from '../../model/types';
 import { StoreError } from '../types';
-import type { RunQuery, SpanSummaryQuery, TraceStore } from '../types';
-import { JsonLinesFile, errCode } from './lines';
+import type { TraceStore } from '../types';
+import { JsonLinesFile } from '../jsonl/lines';
+import { TraceMapStore, readError } from '../jsonl/traceMapStore';
 import { toWaftRecord, waftAttributes, waftError, waftSource } from './records';
 import type { WaftRecord } from './records';
 
@@ -61,24 +61,17 @@ interface FileState {
   records: WaftRecord[];
 }
 
-interface TraceState {
-  records: WaftRecord[];
-  /** Built on demand, dropped when a record of this trace arrives. */
-  run?: Run;
-}
-
-class WaftStore implements WaftTraceStore {
+class WaftStore extends TraceMapStore<WaftRecord> implements WaftTraceStore {
   readonly format = 'waft' as const;
   private readonly fileStates = new Map<string, FileState>();
-  private traces = new Map<string, TraceState>();
   private seq = 0;
-  private queue: Promise<void> = Promise.resolve();
-  private closed = false;
 
   constructor(
     readonly id: string,
     private readonly where: Where,
-  ) {}
+  ) {
+    super();
+  }
 
   get skippedLines(): number {
     let n = 0;
@@ -96,56 +89,26 @@ class WaftStore implements WaftTraceStore {
     return [...this.fileStates.keys()];
   }
 
-  async listRuns(query: RunQuery = {}): Promise<Run[]> {
-    await this.refresh();
-    return filterRuns(this.allRuns(), query);
-  }
-
-  async findRuns(partial: string): Promise<Run[]> {
-    await this.refresh();
-    const p = partial.trim();
-    if (p === '') return [];
-    const exact = this.traces.has(p) ? [this.runOf(p)] : [];
-    if (exact.length > 0) return exact;
-    const lower = p.toLowerCase();
-    return filterRuns(this.allRuns().filter((r) => r.id.toLowerCase().includes(lower)), {});
-  }
-
-  async getSpans(runId: string): Promise<Span[]> {
-    await this.refresh();
-    const t = this.traces.get(runId);
-    if (!t) throw new StoreError(`${this.id}: no run with id '${runId}' — list the runs to see which ids exist`, this.id);
-    return buildSpans(runId, t.records);
-  }
-
-  async spanSummaries(query: SpanSummaryQuery = {}): Promise<SpanSummary[]> {
-    await this.refresh();
-    const runs = filterRuns(this.allRuns(), { pipeline: query.pipeline, sinceMs: query.sinceMs });
-    const out: SpanSummary[] = [];
-    for (const run of runs) {
-      for (const r of this.traces.get(run.id)!.records) {
-        const s: SpanSummary = { runId: run.id, name: r.operation, status: r.status };
-        if (r.durationMs !== undefined && r.status !== 'running') s.durationMs = r.durationMs;
-        out.push(s);
-      }
-    }
-    return out;
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
+  override async close(): Promise<void> {
     this.fileStates.clear();
-    this.traces.clear();
+    await super.close();
   }
 
-  /** Reads whatever was appended since the last read; one at a time, in call order. */
-  refresh(): Promise<void> {
-    const next = this.queue.then(() => (this.closed ? undefined : this.readFiles()));
-    this.queue = next.catch(() => undefined);
-    return next;
+  protected buildRun(traceId: string, records: readonly WaftRecord[]): Run {
+    return buildRun(this.id, traceId, records);
   }
 
-  private async readFiles(): Promise<void> {
+  protected buildSpans(traceId: string, records: readonly WaftRecord[]): Span[] {
+    return buildSpans(traceId, records);
+  }
+
+  protected summarize(runId: string, r: WaftRecord): SpanSummary {
+    const s: SpanSummary = { runId, name: r.operation, status: r.status };
+    if (r.durationMs !== undefined && r.status !== 'running') s.durationMs = r.durationMs;
+    return s;
+  }
+
+  protected async read(): Promise<void> {
     const w = this.where;
     const names = w.kind === 'file' ? [w.file] : (await listJsonl(w.dir, this.id)).map((n) => path.join(w.dir, n));
     let rebuild = false;
@@ -189,31 +152,11 @@ class WaftStore implements WaftTraceStore {
       for (const r of fresh) added.push(r);
     }
     if (rebuild) {
-      this.traces = new Map();
-      for (const s of this.fileStates.values()) for (const r of s.records) this.add(r);
+      this.resetTraces();
+      for (const s of this.fileStates.values()) for (const r of s.records) this.addItem(r.traceId, r);
     } else {
-      for (const r of added) this.add(r);
+      for (const r of added) this.addItem(r.traceId, r);
     }
-  }
-
-  private add(r: WaftRecord): void {
-    let t = this.traces.get(r.traceId);
-    if (!t) {
-      t = { records: [] };
-      this.traces.set(r.traceId, t);
-    }
-    t.records.push(r);
-    delete t.run;
-  }
-
-  private allRuns(): Run[] {
-    return [...this.traces.keys()].map((id) => this.runOf(id));
-  }
-
-  private runOf(traceId: string): Run {
-    const t = this.traces.get(traceId)!;
-    t.run ??= buildRun(this.id, traceId, t.records);
-    return t.run;
   }
 }
 
@@ -336,14 +279,4 @@ async function statOrUndefined(p: string): Promise<fs.Stats | undefined> {
   } catch {
     return undefined;
   }
-}
-
-/** A file-system error a user can fix → one-line StoreError; anything else stays a bug. */
-export function readError(e: unknown, p: string, id: string): unknown {
-  const code = errCode(e);
-  const where = p === id ? id : `${id} (${p})`;
-  if (code === 'ENOENT' || code === 'ENOTDIR') return new StoreError(`${where}: not found — check the path`, id);
-  if (code === 'EACCES' || code === 'EPERM') return new StoreError(`${where}: permission denied — make it readable by this user`, id);
-  if (code === 'EISDIR') return new StoreError(`${where}: is a folder, expected a .jsonl file`, id);
-  return e;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quoteNonFinite } from '../../../src/sources/waft/lines';
+import { quoteNonFinite } from '../../../src/sources/jsonl/lines';
 import { parseWaftTimestamp, toWaftRecord, waftError, waftStatus } from '../../../src/sources/waft/records';
 
 const TB = `Traceback (most recent call last):
