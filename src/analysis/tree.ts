@@ -102,13 +102,4 @@ export function detachedParent(node: Span, spansById: ReadonlyMap<string, Span>)
   return { reason: spansById.has(node.parentId) ? 'cycle' : 'missing-parent', parentId: node.parentId };
 }
 
-/** Calls `fn` for every node, parents before children, in tree order; iterative. */
-export function walkTree(roots: SpanNode[], fn: (node: SpanNode, depth: number) => void): void {
-  const stack: Array<[SpanNode, number]> = [];
-  for (let i = roots.length - 1; i >= 0; i--) stack.push([roots[i]!, 0]);
-  while (stack.length > 0) {
-    const [n, d] = stack.pop()!;
-    fn(n, d);
-    for (let i = n.children.length - 1; i >= 0; i--) stack.push([n.children[i]!, d + 1]);
-  }
-}
+export { walkTree } from '../model/walk';

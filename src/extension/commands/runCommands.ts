@@ -3,7 +3,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { computeStats } from '../../analysis/stats';
 // The CLI's serializer, so an export is byte-for-byte what `spanlens show --json` prints.
-import { toJson } from '../../cli/verbs/verb';
+import { toJson } from '../../model/json';
 import type { Run, Span } from '../../model/types';
 import { SpanDetailsPanel } from '../details/detailsPanel';
 import { statsMarkdown } from '../format';
