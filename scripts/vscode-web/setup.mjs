@@ -134,7 +134,7 @@ async function ensureCodeServer(l, log, node24, force) {
   // fail to load under Node 24) or tries to download headers (no network for that).
   const nodeDist = findNodeDist(l.nodeDir);
   const env = {
-    ...process.env,
+    ...withoutOuterNpm(process.env),
     PATH: pathWithNode24(node24),
     ...(nodeDist ? { npm_config_nodedir: nodeDist } : {}),
   };
@@ -177,6 +177,21 @@ function freshScratch(dir, name) {
   fs.mkdirSync(dir, { recursive: true });
   // Its own package.json keeps npm from walking up into some parent project.
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, private: true }, null, 2) + '\n');
+}
+
+/**
+ * The environment minus what an outer `npm run`/`npm test` exports about itself: code-server's
+ * postinstall reads the Node version from npm_config_user_agent, which would still say the
+ * outer Node 20 and fail the install ("requires node v24").
+ */
+function withoutOuterNpm(env) {
+  const out = { ...env };
+  for (const k of Object.keys(out)) {
+    if (k === 'npm_config_user_agent' || k === 'npm_node_execpath' || k === 'npm_execpath' || k.startsWith('npm_lifecycle_') || k.startsWith('npm_package_')) {
+      delete out[k];
+    }
+  }
+  return out;
 }
 
 async function npm(args, { cwd, env = process.env, logFile, log, heartbeat }) {
