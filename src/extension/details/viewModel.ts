@@ -3,6 +3,7 @@
  * Pure (no 'vscode'), so it is unit-tested and could run anywhere. It knows attribute
  * conventions (Flujo, waft, OpenTelemetry GenAI, OpenInference), never store formats.
  */
+import { formatDuration } from '../../model/format';
 import type { AttributeValue, Attributes, Run, Span, SpanEvent } from '../../model/types';
 import type {
   AttributeRow,
@@ -172,32 +173,10 @@ function sourceView(span: Span, availability: ViewModelInput['sourceAvailability
 
 // ---- formatting ----
 
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms)) return '—';
-  if (ms < 0) return `−${formatDuration(-ms)}`;
-  if (ms === 0) return '0 ms';
-  if (ms < 1) return `${Math.round(ms * 1000)} µs`;
-  if (ms < 10) return `${trimZeros(ms.toFixed(2))} ms`;
-  if (ms < 100) return `${trimZeros(ms.toFixed(1))} ms`;
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = ms / 1000;
-  if (s < 10) return `${trimZeros(s.toFixed(2))} s`;
-  if (s < 60) return `${trimZeros(s.toFixed(1))} s`;
-  if (s < 3600) {
-    const m = Math.floor(s / 60);
-    return `${m} min ${Math.round(s - m * 60)} s`;
-  }
-  const h = Math.floor(s / 3600);
-  return `${h} h ${Math.round((s - h * 3600) / 60)} min`;
-}
-
+/** A start offset from the run's start: "+340 ms", "−2 ms"; durations as the sidebar shows them. */
 export function formatOffset(ms: number): string {
   if (!Number.isFinite(ms)) return '';
   return ms < 0 ? `−${formatDuration(-ms)}` : `+${formatDuration(ms)}`;
-}
-
-function trimZeros(s: string): string {
-  return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
 }
 
 function storeLabel(storeId: string): string {

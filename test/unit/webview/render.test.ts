@@ -250,7 +250,7 @@ describe('renderDetails', () => {
     const list = find(root, byTestId('events-list'))!;
     const items = findAll(list, (e) => e.tag === 'li');
     expect(items.map((li) => textContent(find(li, (e) => e.attrs.class === 'event-head')!))).toEqual([
-      '+12.5 ms flujo.retry',
+      '+13 ms flujo.retry',
       '— no.time',
     ]);
     expect(find(items[0], (e) => e.attrs['data-key'] === 'reason')).toBeDefined();

@@ -5,13 +5,13 @@ import {
   extractError,
   extractIo,
   extractUsage,
-  formatDuration,
   formatOffset,
   lookup,
   MAX_IO_CHARS,
   naturalCompare,
   sanitizePreviewLength,
 } from '../../../src/extension/details/viewModel';
+import { formatDuration } from '../../../src/model/format';
 import { makeRun, makeSpan } from './helpers';
 
 describe('buildSpanDetailsView', () => {
@@ -61,18 +61,29 @@ describe('buildSpanDetailsView', () => {
 });
 
 describe('formatting', () => {
-  it('formats durations and offsets', () => {
-    expect(formatDuration(0)).toBe('0 ms');
-    expect(formatDuration(0.25)).toBe('250 µs');
-    expect(formatDuration(3.456)).toBe('3.46 ms');
-    expect(formatDuration(45.61)).toBe('45.6 ms');
-    expect(formatDuration(456.4)).toBe('456 ms');
-    expect(formatDuration(1250)).toBe('1.25 s');
-    expect(formatDuration(12_340)).toBe('12.3 s');
-    expect(formatDuration(123_000)).toBe('2 min 3 s');
-    expect(formatDuration(3_720_000)).toBe('1 h 2 min');
+  it('formats durations as the sidebar does (src/model/format.ts), and offsets', () => {
+    const durationText = (durationMs: number) =>
+      buildSpanDetailsView({ storeId: 's', run: makeRun(), span: makeSpan({ durationMs }) }).span.durationText;
+    expect(durationText(0)).toBe('0 ms');
+    expect(durationText(0.25)).toBe('0.25 ms');
+    expect(durationText(3.456)).toBe('3.5 ms');
+    expect(durationText(45.61)).toBe('46 ms');
+    expect(durationText(456.4)).toBe('456 ms');
+    expect(durationText(1250)).toBe('1.25 s');
+    expect(durationText(12_340)).toBe('12.3 s');
+    expect(durationText(59_600)).toBe('59.6 s');
+    expect(durationText(123_000)).toBe('2m 03s');
+    expect(durationText(3_720_000)).toBe('1h 02m');
+    for (const ms of [0.25, 999, 59_600, 59_999, 3_599_999, 90_000_000]) expect(durationText(ms)).toBe(formatDuration(ms));
     expect(formatOffset(340)).toBe('+340 ms');
     expect(formatOffset(-2)).toBe('−2 ms');
+    expect(formatOffset(59_600)).toBe('+59.6 s');
+    const event = buildSpanDetailsView({
+      storeId: 's',
+      run: makeRun(),
+      span: makeSpan({ events: [{ name: 'e', offsetMs: 123_000, attributes: {} }] }),
+    }).events[0];
+    expect(event.offsetText).toBe('+2m 03s');
   });
 
   it('orders keys naturally', () => {
