@@ -40,16 +40,26 @@
 //   "pending-frame"). A hidden panel without retainContextWhenHidden has no iframe at all.
 //   webviewFrame() therefore finds the webview by geometry: the visible `iframe.webview` that
 //   covers the editor group / pane showing the given title.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import { afterEach } from 'vitest';
+import { writeDemoWorkspace, type DemoManifest, type DemoWorkspaceOptions } from '../../scripts/demo-workspace.mjs';
 import { getPaths } from '../../scripts/vscode-web/paths.mjs';
 import { startCodeServer, type CodeServer } from '../../scripts/vscode-web/server.mjs';
+import { formatStart } from '../../src/model/format';
 
 export const REPO_ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 export const RESULTS_DIR = path.join(REPO_ROOT, 'test-results', 'e2e');
+/** The fixture generators the unit tests use too (flujo_store.py, waft_store.py, otlp_write.mjs, …). */
+export const FIXTURES_DIR = path.join(REPO_ROOT, 'test', 'fixtures');
+/** The Python that runs the fixture generators and append_run.py: $PYTHON, else python3. */
+export const PYTHON = process.env.PYTHON ?? 'python3';
+/** A live SQLite writer for a demo store (test/e2e/append_run.py): appends or finishes a run. */
+export const APPEND_RUN = fileURLToPath(new URL('./append_run.py', import.meta.url));
 
 /** Chromium flags: no sandbox (root in a container), no GPU, nothing that phones home. */
 export const CHROMIUM_ARGS = [
@@ -183,7 +193,7 @@ export function extHostLog(server: CodeServer): string {
  * `<user-data>/logs/<stamp>/exthost1/<extensionId>/<Name>.log`, or ''.
  */
 export function extensionLog(server: CodeServer, extensionId: string): string {
-  const dir = new RegExp(`exthost\\d*[/\\\\]${extensionId.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[/\\\\][^/\\\\]+\\.log$`, 'i');
+  const dir = new RegExp(`exthost\\d*[/\\\\]${escapeRe(extensionId.toLowerCase())}[/\\\\][^/\\\\]+\\.log$`, 'i');
   return findFiles(path.join(server.userDataDir, 'logs'), (f) => dir.test(f))
     .map((f) => fs.readFileSync(f, 'utf8'))
     .join('\n');
@@ -489,6 +499,16 @@ export async function webviewFrame(page: Page, title?: string, { timeoutMs = 20_
   }
 }
 
+/** Waits for an editor tab; the error lists the tabs there are. */
+export async function waitForTab(page: Page, title: string, timeoutMs = 15_000): Promise<void> {
+  try {
+    await editorTab(page, title).first().waitFor({ state: 'visible', timeout: timeoutMs });
+  } catch (e) {
+    const tabs = await page.locator('.part.editor .tabs-container .tab').evaluateAll((els) => els.map((el) => el.getAttribute('aria-label')));
+    throw new Error(`no editor tab '${title}' within ${timeoutMs} ms; tabs: ${JSON.stringify(tabs)} (${(e as Error).message.split('\n')[0]})`);
+  }
+}
+
 // ------------------------------------------------------------------------------------------------
 // Notifications
 
@@ -531,6 +551,99 @@ export function makeWorkspace(files: Record<string, string | Buffer> = {}, prefi
     fs.writeFileSync(f, content);
   }
   return dir;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Spanlens set-up: the demo workspace, opening the view, cleaning up
+
+export type ManifestRun = DemoManifest['runs'][number];
+
+export interface DemoWorkspace {
+  /** The temp folder holding it (`<tmp>/demo-workspace`): remove it when done (closeAndRemove). */
+  tmp: string;
+  /** The workspace folder. */
+  dir: string;
+  /** Its flujo_ops.db. */
+  store: string;
+  manifest: DemoManifest;
+}
+
+/** The demo workspace (scripts/demo-workspace.mjs) in a fresh temp folder named `<tmpPrefix>…`. */
+export function makeDemoWorkspace(tmpPrefix: string, options: Omit<DemoWorkspaceOptions, 'dir'> = {}): DemoWorkspace {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), tmpPrefix));
+  try {
+    return { tmp, ...writeDemoWorkspace({ ...options, dir: path.join(tmp, 'demo-workspace') }) };
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** The demo store's run for a scenario (failedTraceback, running, strange, …); throws when there is none. */
+export function scenarioRun(manifest: DemoManifest, scenario: string): ManifestRun {
+  const id = manifest.scenarios[scenario];
+  const r = id === undefined ? undefined : manifest.runs.find((x) => x.id === id);
+  if (!r) throw new Error(`the demo store has no '${scenario}' run`);
+  return r;
+}
+
+/** What append_run.py printed last: the run it appended or finished. */
+export interface AppendedRun {
+  id: string;
+  pipeline: string;
+  status: string;
+  createdAt: string;
+  spans: number;
+  walOnly: boolean;
+}
+
+/** Runs test/e2e/append_run.py on a Flujo store, as a live pipeline would write it. */
+export function appendRun(db: string, args: string[]): AppendedRun {
+  const out = execFileSync(PYTHON, [APPEND_RUN, db, ...args], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop()!) as AppendedRun;
+}
+
+/** Opens the Spanlens view container and waits until the extension is active. */
+export async function openSpanlens(vs: VscodeSession): Promise<void> {
+  await openViewContainer(vs.page, 'Spanlens');
+  await vs.waitForActivation('spanlens.spanlens');
+}
+
+/** For afterAll: closes the session (if it started) and removes the temp folder (if made). */
+export async function closeAndRemove(vs: VscodeSession | undefined, tmp: string | undefined): Promise<void> {
+  await vs?.close();
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+}
+
+/**
+ * Registers an afterEach that leaves a picture of the window behind when a test fails:
+ * test-results/e2e/FAILED-<name>-<n>.png (n counts the tests of this describe block).
+ */
+export function screenshotFailures(name: string, session: () => VscodeSession | undefined): void {
+  let testNo = 0;
+  afterEach(async (ctx) => {
+    testNo++;
+    if (ctx.task.result?.state === 'fail') await session()?.screenshot(`FAILED-${name}-${testNo}`).catch(() => {});
+  });
+}
+
+// ------------------------------------------------------------------------------------------------
+// Run rows in the Runs view: label = pipeline name, description = "<start> · …" with the start
+// as src/model/format.ts formatStart() prints it (run ids are not shown).
+
+/** The start of a run row's description: "<start> · ". */
+export function runDescPrefix(createdAt: string): string {
+  return `${formatStart(Date.parse(createdAt))} · `;
+}
+
+/** Whether a tree row is the run row (level 2) of this run. */
+export function isRunRow(row: TreeRowInfo, r: { pipeline: string; createdAt: string }): boolean {
+  return row.level === 2 && row.label === r.pipeline && row.description.startsWith(runDescPrefix(r.createdAt));
+}
+
+/** A RegExp matching a run row's whole text (label, then description), for treeRow() and friends. */
+export function runRowRe(r: { pipeline: string; createdAt: string }): RegExp {
+  return new RegExp(`^\\s*${escapeRe(r.pipeline)}\\s*${escapeRe(runDescPrefix(r.createdAt))}`);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -577,9 +690,14 @@ function findFiles(dir: string, pred: (f: string) => boolean): string[] {
   return out.sort();
 }
 
+/** `s` with RegExp specials escaped. */
+export function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** A RegExp matching exactly `s` (Playwright's hasText normalizes whitespace and trims). */
-function exactText(s: string): RegExp {
-  return new RegExp(`^\\s*${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+export function exactText(s: string): RegExp {
+  return new RegExp(`^\\s*${escapeRe(s)}\\s*$`);
 }
 
 function cssEscape(s: string): string {

@@ -7,62 +7,38 @@
 // with the start as src/model/format.ts formatStart() prints it.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { writeDemoWorkspace, type DemoManifest } from '../../scripts/demo-workspace.mjs';
-import { formatStart } from '../../src/model/format';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { DemoManifest } from '../../scripts/demo-workspace.mjs';
 import {
+  appendRun,
+  closeAndRemove,
   editorTab,
   expandTreeRow,
   extensionLog,
+  FIXTURES_DIR,
+  isRunRow,
   launch,
   logEntries,
+  makeDemoWorkspace,
   moveMouseAway,
-  openViewContainer,
+  openSpanlens,
+  PYTHON,
+  runRowRe,
+  scenarioRun,
+  screenshotFailures,
   treeItems,
   treeRowLocator,
   webviewFrame,
+  type ManifestRun,
   type TreeRowInfo,
   type VscodeSession,
 } from './harness';
 
-const APPEND_RUN = fileURLToPath(new URL('./append_run.py', import.meta.url));
-const FLUJO_STORE_PY = fileURLToPath(new URL('../fixtures/flujo_store.py', import.meta.url));
+const FLUJO_STORE_PY = path.join(FIXTURES_DIR, 'flujo_store.py');
 /** "Within a few seconds": the watcher's poll (1 s) + debounce (300 ms) + one read of a small store, with room for a busy 2-core machine. */
 const APPEAR_WITHIN_MS = 8_000;
-
-interface AppendedRun {
-  id: string;
-  pipeline: string;
-  status: string;
-  createdAt: string;
-  spans: number;
-  walOnly: boolean;
-}
-
-function appendRun(db: string, args: string[]): AppendedRun {
-  const out = execFileSync(process.env.PYTHON ?? 'python3', [APPEND_RUN, db, ...args], { encoding: 'utf8' });
-  return JSON.parse(out.trim().split('\n').pop()!) as AppendedRun;
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function descPrefix(createdAt: string): string {
-  return `${formatStart(Date.parse(createdAt))} · `;
-}
-
-function isRunRow(row: TreeRowInfo, r: { pipeline: string; createdAt: string }): boolean {
-  return row.level === 2 && row.label === r.pipeline && row.description.startsWith(descPrefix(r.createdAt));
-}
-
-function runRowRe(r: { pipeline: string; createdAt: string }): RegExp {
-  return new RegExp(`^\\s*${escapeRe(r.pipeline)}\\s*${escapeRe(descPrefix(r.createdAt))}`);
-}
 
 /** The run rows (level 2) in view order. */
 async function runRows(page: Page): Promise<TreeRowInfo[]> {
@@ -98,19 +74,18 @@ describe('live update of the Runs view while a pipeline writes', () => {
   let manifest: DemoManifest;
   let db: string;
   let tmp: string;
-  let failed: DemoManifest['runs'][number];
+  let failed: ManifestRun;
 
   beforeAll(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'spanlens-e2e-live-'));
     // A smaller store than the demo's default: every row stays rendered (the list is virtualized).
-    const ws = writeDemoWorkspace({ dir: path.join(tmp, 'demo-workspace'), runs: 4, walRuns: 2 });
+    const ws = makeDemoWorkspace('spanlens-e2e-live-', { runs: 4, walRuns: 2 });
+    tmp = ws.tmp;
     manifest = ws.manifest;
     db = ws.store;
-    failed = manifest.runs.find((r) => r.id === manifest.scenarios['failedTraceback'])!;
+    failed = scenarioRun(manifest, 'failedTraceback');
     vs = await launch({ workspace: ws.dir, name: 'live-update' });
     page = vs.page;
-    await openViewContainer(page, 'Spanlens');
-    await vs.waitForActivation('spanlens.spanlens');
+    await openSpanlens(vs);
     await waitForRows(page, (rows) => rows.filter((r) => r.level === 2).length === manifest.runCount, 45_000, 'listing the demo store’s runs');
     // The user has opened the failed run and is looking at its spans.
     await expandTreeRow(page, runRowRe(failed), 'Runs');
@@ -118,15 +93,10 @@ describe('live update of the Runs view while a pipeline writes', () => {
   });
 
   // A failed test leaves a picture of the window behind: test-results/e2e/FAILED-<file>-<n>.png.
-  let testNo = 0;
-  afterEach(async (ctx) => {
-    testNo++;
-    if (ctx.task.result?.state === 'fail') await vs?.screenshot(`FAILED-live-update-${testNo}`).catch(() => {});
-  });
+  screenshotFailures('live-update', () => vs);
 
   afterAll(async () => {
-    await vs?.close();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    await closeAndRemove(vs, tmp);
   });
 
   /** The expanded run is still expanded and still shows its spans. */
@@ -179,7 +149,7 @@ describe('live update of the Runs view while a pipeline writes', () => {
   });
 
   test('a running run the user has open finishes: its icon and its spans update in place', async () => {
-    const running = manifest.runs.find((r) => r.id === manifest.scenarios['running'])!;
+    const running = scenarioRun(manifest, 'running');
     expect(running.status).toBe('running');
     await expandTreeRow(page, runRowRe(running), 'Runs');
     const spansOf = async (): Promise<TreeRowInfo[]> => {
@@ -235,7 +205,7 @@ describe('live update of the Runs view while a pipeline writes', () => {
   test('a store that appears in the workspace later shows up by itself, and the expanded run stays expanded', async () => {
     const later = path.join(path.dirname(db), 'nightly', 'flujo_ops.db');
     fs.mkdirSync(path.dirname(later));
-    execFileSync(process.env.PYTHON ?? 'python3', [FLUJO_STORE_PY, later, '--runs', '3', '--no-scenarios', '--wal-runs', '1', '--seed', '11'], { stdio: 'pipe' });
+    execFileSync(PYTHON, [FLUJO_STORE_PY, later, '--runs', '3', '--no-scenarios', '--wal-runs', '1', '--seed', '11'], { stdio: 'pipe' });
     const took = await waitForRows(
       page,
       (rows) => {

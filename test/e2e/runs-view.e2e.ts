@@ -8,54 +8,39 @@
 // description = "<duration> · <error type>"). Run ids are not shown, so a run is found by its
 // pipeline and start time as formatStart() prints them.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Dialog, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { writeDemoWorkspace, type DemoManifest } from '../../scripts/demo-workspace.mjs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { DemoManifest } from '../../scripts/demo-workspace.mjs';
 import { formatStart } from '../../src/model/format';
 import {
-  collapseTreeRow,
   clickTreeRow,
-  editorTab,
+  closeAndRemove,
+  collapseTreeRow,
   expandTreeRow,
   extensionLog,
   extHostLog,
+  isRunRow,
   launch,
   logEntries,
+  makeDemoWorkspace,
   moveMouseAway,
-  openViewContainer,
+  openSpanlens,
+  runDescPrefix,
+  runRowRe,
+  scenarioRun,
+  screenshotFailures,
   treeItems,
   treeRowLocator,
+  waitForTab,
   webviewFrame,
+  type ManifestRun,
   type TreeRowInfo,
   type VscodeSession,
 } from './harness';
 
 const HTML_NAME = '<img src=x onerror=alert(1)>';
 const BROKEN_TEXT = 'flujo_ops.db: not a database, just a text file someone copied here\n';
-
-type ManifestRun = DemoManifest['runs'][number];
-
-/** What the tree shows for a run: its label and the start of its description. */
-function runLabel(r: ManifestRun): { label: string; descPrefix: string } {
-  return { label: r.pipeline, descPrefix: `${formatStart(Date.parse(r.createdAt))} · ` };
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** A RegExp matching a run row's whole text (label, then description). */
-function runRowRe(r: ManifestRun): RegExp {
-  const { label, descPrefix } = runLabel(r);
-  return new RegExp(`^\\s*${escapeRe(label)}\\s*${escapeRe(descPrefix)}`);
-}
-
-function isRunRow(row: TreeRowInfo, r: ManifestRun): boolean {
-  const { label, descPrefix } = runLabel(r);
-  return row.level === 2 && row.label === label && row.description.startsWith(descPrefix);
-}
 
 /** The codicon the tree uses for a run of this (store's) status: src/extension/runsView/icons.ts. */
 const ICON_BY_STATUS: Record<string, string> = { completed: 'pass', failed: 'error', running: 'sync', paused: 'debug-pause' };
@@ -75,15 +60,11 @@ describe('Runs view and Span Details on the demo workspace', () => {
   let tmp: string;
   const dialogs: string[] = [];
   const byId = new Map<string, ManifestRun>();
-  const run = (scenario: string): ManifestRun => {
-    const r = byId.get(manifest.scenarios[scenario] ?? '');
-    if (!r) throw new Error(`the demo store has no '${scenario}' run`);
-    return r;
-  };
+  const run = (scenario: string): ManifestRun => scenarioRun(manifest, scenario);
 
   beforeAll(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'spanlens-e2e-demo-'));
-    const ws = writeDemoWorkspace({ dir: path.join(tmp, 'demo-workspace'), htmlName: true });
+    const ws = makeDemoWorkspace('spanlens-e2e-demo-', { htmlName: true });
+    tmp = ws.tmp;
     manifest = ws.manifest;
     for (const r of manifest.runs) byId.set(r.id, r);
     // A second store in the same workspace that is not SQLite at all.
@@ -97,20 +78,14 @@ describe('Runs view and Span Details on the demo workspace', () => {
       dialogs.push(`${d.type()}: ${d.message()}`);
       void d.dismiss().catch(() => {});
     });
-    await openViewContainer(page, 'Spanlens');
-    await vs.waitForActivation('spanlens.spanlens');
+    await openSpanlens(vs);
   });
 
   // A failed test leaves a picture of the window behind: test-results/e2e/FAILED-<file>-<n>.png.
-  let testNo = 0;
-  afterEach(async (ctx) => {
-    testNo++;
-    if (ctx.task.result?.state === 'fail') await vs?.screenshot(`FAILED-runs-view-${testNo}`).catch(() => {});
-  });
+  screenshotFailures('runs-view', () => vs);
 
   afterAll(async () => {
-    await vs?.close();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    await closeAndRemove(vs, tmp);
   });
 
   test('the Runs view lists the demo store’s runs, newest first, including the ones only in the -wal', async () => {
@@ -124,7 +99,7 @@ describe('Runs view and Span Details on the demo workspace', () => {
     const rows = goodStoreRows(await treeItems(page, 'Runs')).filter((r) => r.level === 2);
     for (const r of walRuns) {
       const row = rows.find((x) => isRunRow(x, r));
-      expect(row, `-wal-only run ${r.id} (${r.pipeline}, ${runLabel(r).descPrefix}) is listed; rows: ${rows.map((x) => x.text).join(' | ')}`).toBeDefined();
+      expect(row, `-wal-only run ${r.id} (${r.pipeline}, ${runDescPrefix(r.createdAt)}) is listed; rows: ${rows.map((x) => x.text).join(' | ')}`).toBeDefined();
       expect(row!.icon, `icon of ${r.id} (${r.status})`).toBe(ICON_BY_STATUS[r.status]);
     }
     // The first rows are the newest runs in order: the -wal ones first (they are the newest), then the database's.
@@ -269,16 +244,6 @@ describe('Runs view and Span Details on the demo workspace', () => {
     }).toEqual({ console: [], extensionHostLog: [], spanlensLog: [] });
   });
 });
-
-/** Waits for an editor tab; the error lists the tabs there are. */
-async function waitForTab(page: Page, title: string, timeoutMs = 15_000): Promise<void> {
-  try {
-    await editorTab(page, title).first().waitFor({ state: 'visible', timeout: timeoutMs });
-  } catch (e) {
-    const tabs = await page.locator('.part.editor .tabs-container .tab').evaluateAll((els) => els.map((el) => el.getAttribute('aria-label')));
-    throw new Error(`no editor tab '${title}' within ${timeoutMs} ms; tabs: ${JSON.stringify(tabs)} (${(e as Error).message.split('\n')[0]})`);
-  }
-}
 
 /** The index of `row` among the rendered rows (treeItems order = DOM order). */
 async function visibleIndexOf(page: Page, row: TreeRowInfo): Promise<number> {

@@ -12,41 +12,30 @@
 // - Problems panel: `.markers-panel`, rows `.monaco-list-row` of a tree (file rows, then marker rows
 //   whose aria-label reads "<message>, Error at line 24 column 9 in enrich.py… source Spanlens").
 // - Glyph margin decorations are `.margin-view-overlays .cgmr` / `.glyph-margin-widgets .cgmr`.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { writeDemoWorkspace, type DemoManifest } from '../../scripts/demo-workspace.mjs';
-import { formatStart } from '../../src/model/format';
+import type { DemoManifest } from '../../scripts/demo-workspace.mjs';
 import {
+  appendRun,
   clickTreeRow,
+  closeAndRemove,
   editorTab,
   expandTreeRow,
   extensionLog,
   launch,
   logEntries,
+  makeDemoWorkspace,
   moveMouseAway,
-  openViewContainer,
+  openSpanlens,
   runCommand,
+  runRowRe,
+  scenarioRun,
   treeItems,
   webviewFrame,
   type VscodeSession,
 } from './harness';
-
-type ManifestRun = DemoManifest['runs'][number];
-
-const APPEND_RUN = fileURLToPath(new URL('./append_run.py', import.meta.url));
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function runRowRe(r: ManifestRun): RegExp {
-  return new RegExp(`^\\s*${escapeRe(r.pipeline)}\\s*${escapeRe(`${formatStart(Date.parse(r.createdAt))} · `)}`);
-}
 
 /** A file's editor tab (its aria-label is "enrich.py, preview, Editor Group 2"; its label splits name and extension). */
 function fileTab(page: Page, fileName: string): Locator {
@@ -72,25 +61,23 @@ describe('From span to code on the demo workspace', () => {
   let store: string;
 
   beforeAll(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'spanlens-e2e-source-'));
-    const ws = writeDemoWorkspace({ dir: path.join(tmp, 'demo-workspace') });
+    const ws = makeDemoWorkspace('spanlens-e2e-source-');
+    tmp = ws.tmp;
     manifest = ws.manifest;
     store = ws.store;
     enrichLines = fs.readFileSync(path.join(ws.dir, 'pipelines', 'enrich.py'), 'utf8').split('\n');
     expect(enrichLines[23]).toContain('ratio = row["debt"] / row["income"]');
     vs = await launch({ workspace: ws.dir, name: 'source' });
     page = vs.page;
-    await openViewContainer(page, 'Spanlens');
-    await vs.waitForActivation('spanlens.spanlens');
+    await openSpanlens(vs);
   });
 
   afterAll(async () => {
-    await vs?.close();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    await closeAndRemove(vs, tmp);
   });
 
   test('clicking the failed score_risk span opens pipelines/enrich.py at line 24, beside Span Details', async () => {
-    const failed = manifest.runs.find((r) => r.id === manifest.scenarios.failedTraceback)!;
+    const failed = scenarioRun(manifest, 'failedTraceback');
     await expect.poll(async () => (await treeItems(page, 'Runs')).filter((r) => r.level === 2).length, { timeout: 45_000 }).toBeGreaterThan(10);
     await expandTreeRow(page, runRowRe(failed), 'Runs');
     await expect.poll(async () => (await treeItems(page, 'Runs')).some((r) => r.label === 'score_risk'), { timeout: 15_000 }).toBe(true);
@@ -223,8 +210,7 @@ describe('From span to code on the demo workspace', () => {
     const lens = group.locator('.codelens-decoration a', { hasText: 'score_risk failed in' }).first();
     await lens.waitFor({ state: 'visible', timeout: 10_000 });
     const before = /failed in (\d+) of (\d+)/.exec((await lens.textContent()) ?? '')!;
-    const out = execFileSync(process.env.PYTHON ?? 'python3', [APPEND_RUN, store, '--pipeline', 'enrich_customers', '--status', 'failed'], { encoding: 'utf8' });
-    expect(JSON.parse(out.trim().split('\n').pop()!)).toMatchObject({ pipeline: 'enrich_customers', status: 'failed' });
+    expect(appendRun(store, ['--pipeline', 'enrich_customers', '--status', 'failed'])).toMatchObject({ pipeline: 'enrich_customers', status: 'failed' });
     await expect
       .poll(async () => (await lens.textContent().catch(() => '')) ?? '', { timeout: 20_000 })
       .toMatch(new RegExp(`failed in ${Number(before[1]) + 1} of ${Number(before[2]) + 1} runs · last: KeyError: 'income' · (just now|\\d+ s ago)`));
@@ -244,8 +230,8 @@ describe('Settings: quieter lenses on lines that ran, Problems off', () => {
   let tmp: string;
 
   beforeAll(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'spanlens-e2e-source2-'));
-    const ws = writeDemoWorkspace({ dir: path.join(tmp, 'demo-workspace') });
+    const ws = makeDemoWorkspace('spanlens-e2e-source2-');
+    tmp = ws.tmp;
     vs = await launch({
       workspace: ws.dir,
       name: 'source-settings',
@@ -255,8 +241,7 @@ describe('Settings: quieter lenses on lines that ran, Problems off', () => {
   });
 
   afterAll(async () => {
-    await vs?.close();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    await closeAndRemove(vs, tmp);
   });
 
   test('opening enrich.py without the Spanlens view: failing and passing lenses, no Spanlens problems', async () => {

@@ -16,20 +16,23 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { adminQuery, createClaudeFlowDatabase, utcIso, type ClaudeFlowFixture } from '../fixtures/claudeflow';
 import {
   collapseTreeRow,
-  editorTab,
+  escapeRe,
+  exactText,
   expandTreeRow,
+  FIXTURES_DIR,
   launch,
   moveMouseAway,
-  openViewContainer,
-  REPO_ROOT,
+  openSpanlens,
+  PYTHON,
   treeItems,
+  treeRow,
   treeRowLocator,
+  waitForTab,
   webviewFrame,
   type TreeRowInfo,
   type VscodeSession,
 } from './harness';
 
-const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures');
 /** The OTLP fixture's failed payment span says this (otlp_write.mjs); the other stores get the same failure for other amounts. */
 const OTLP_DECLINE = 'card declined: insufficient funds for 5990 cents';
 const WAFT_DECLINE = 'card declined: insufficient funds for 12000 cents';
@@ -54,15 +57,9 @@ function rowsUnder(rows: TreeRowInfo[], label: string): TreeRowInfo[] {
   return rows.slice(at + 1, end < 0 ? undefined : end);
 }
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /** A store row's locator: its label exactly, at level 1. */
 function storeRowLocator(page: Page, label: string): Locator {
-  return treeRowLocator(page, 'Runs')
-    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRe(label)}\\s*$`) }) })
-    .and(page.locator('[aria-level="1"]'));
+  return treeRow(page, label, 'Runs').and(page.locator('[aria-level="1"]'));
 }
 
 /** The quick pick's rows (aria-labels). */
@@ -72,14 +69,10 @@ async function quickPickRows(page: Page): Promise<string[]> {
     .evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') ?? e.textContent ?? '').trim()));
 }
 
-async function waitForTab(page: Page, title: string): Promise<void> {
-  await editorTab(page, title).first().waitFor({ state: 'visible', timeout: 20_000 });
-}
-
 /** Right-clicks a row and runs a context-menu entry by its title. */
 async function contextMenu(page: Page, row: Locator, title: string): Promise<void> {
   await row.locator('.monaco-tl-contents').click({ button: 'right' });
-  const item = page.locator('.context-view .monaco-menu .action-item').filter({ has: page.locator('.action-label', { hasText: new RegExp(`^\\s*${escapeRe(title)}\\s*$`) }) });
+  const item = page.locator('.context-view .monaco-menu .action-item').filter({ has: page.locator('.action-label', { hasText: exactText(title) }) });
   await item.first().waitFor({ state: 'visible', timeout: 10_000 });
   await item.first().click();
 }
@@ -97,11 +90,10 @@ describe('every store kind in one workspace', () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'spanlens-e2e-stores-'));
     const ws = path.join(tmp, 'workspace');
     fs.mkdirSync(path.join(ws, 'pipelines'), { recursive: true });
-    const python = process.env.PYTHON ?? 'python3';
     // Flujo: flujo_ops.db with its newest runs only in the -wal.
-    execFileSync(python, [path.join(FIXTURES, 'flujo_store.py'), path.join(ws, 'pipelines', 'flujo_ops.db'), '--seed', '7', '--wal-runs', '2', '--manifest', path.join(tmp, 'flujo.json')], { stdio: 'pipe' });
+    execFileSync(PYTHON, [path.join(FIXTURES_DIR, 'flujo_store.py'), path.join(ws, 'pipelines', 'flujo_ops.db'), '--seed', '7', '--wal-runs', '2', '--manifest', path.join(tmp, 'flujo.json')], { stdio: 'pipe' });
     // waft: a project folder "svc" with its daily files (torn and non-JSON lines included) …
-    execFileSync(python, [path.join(FIXTURES, 'waft_store.py'), path.join(ws, 'svc'), '--manifest', path.join(tmp, 'waft.json')], { stdio: 'pipe' });
+    execFileSync(PYTHON, [path.join(FIXTURES_DIR, 'waft_store.py'), path.join(ws, 'svc'), '--manifest', path.join(tmp, 'waft.json')], { stdio: 'pipe' });
     waft = JSON.parse(fs.readFileSync(path.join(tmp, 'waft.json'), 'utf8')) as WaftManifest;
     // … plus a day on which the payment failed the same way as in the OTLP file, for another amount.
     const waftLine = {
@@ -120,7 +112,7 @@ describe('every store kind in one workspace', () => {
     fs.writeFileSync(path.join(ws, 'svc', '_pyrite', 'analytics', 'traces', '2026-01-10.jsonl'), `${JSON.stringify(waftLine)}\n`);
     // OTLP: the Collector-style JSON lines written by the real OpenTelemetry JS SDK.
     const otlpDir = path.join(tmp, 'otlp');
-    execFileSync(process.execPath, [path.join(FIXTURES, 'otlp_write.mjs'), otlpDir], { stdio: 'pipe' });
+    execFileSync(process.execPath, [path.join(FIXTURES_DIR, 'otlp_write.mjs'), otlpDir], { stdio: 'pipe' });
     fs.mkdirSync(path.join(ws, 'otel'));
     fs.copyFileSync(path.join(otlpDir, 'traces.jsonl'), path.join(ws, 'otel', 'checkout.otlp.jsonl'));
 
@@ -152,8 +144,7 @@ describe('every store kind in one workspace', () => {
 
     vs = await launch({ workspace: ws, name: 'stores', settings });
     page = vs.page;
-    await openViewContainer(page, 'Spanlens');
-    await vs.waitForActivation('spanlens.spanlens');
+    await openSpanlens(vs);
   });
 
   afterAll(async () => {
@@ -327,7 +318,7 @@ describe('every store kind in one workspace', () => {
 
     // Picking the waft match opens its span's details.
     await page.locator('.quick-input-widget .quick-input-list .monaco-list-row[role="option"]').filter({ hasText: 'billing.charge' }).first().click();
-    await waitForTab(page, 'Span: billing.charge');
+    await waitForTab(page, 'Span: billing.charge', 20_000);
     const frame = await webviewFrame(page, 'Span: billing.charge');
     await expect.poll(() => frame.locator('[data-testid=span-name]').textContent(), { timeout: 15_000 }).toBe('billing.charge');
     expect(await frame.locator('[data-testid=error-message]').textContent()).toContain(WAFT_DECLINE);
