@@ -32,8 +32,10 @@ export function toRunQuery(filter: RunFilter, now: number = Date.now()): RunQuer
  * `sinceMs` excluding runs with no start (their age is unknown).
  */
 export function filterRuns(runs: readonly Run[], q: RunQuery): Run[] {
+  const ids = q.ids ? new Set(q.ids) : undefined;
   let out = runs.filter(
     (r) =>
+      (ids === undefined || ids.has(r.id)) &&
       (q.status === undefined || r.status === q.status) &&
       (q.pipeline === undefined || r.name === q.pipeline) &&
       (q.sinceMs === undefined || (r.startMs !== undefined && r.startMs >= q.sinceMs)),

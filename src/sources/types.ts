@@ -11,6 +11,8 @@ export interface RunQuery {
   sinceMs?: number;
   limit?: number;
   offset?: number;
+  /** Only these runs (ids exactly; unknown ones are skipped): search re-reads the runs that changed. */
+  ids?: readonly string[];
 }
 
 export interface SpanSummaryQuery {
@@ -46,10 +48,19 @@ export interface TraceStore {
    */
   spanGroups?(query?: SpanSummaryQuery): Promise<SpanNameGroup[]>;
   /**
-   * Every span of the store, in batches, as search indexes it (analysis/search). Optional:
-   * search falls back to listRuns + getSpans per run for a reader without it.
+   * Every span of the store (or, with `runIds`, of those runs only), in batches, as search
+   * indexes it (analysis/search). The event loop must get a turn between batches, and a
+   * signal stops the scan with an AbortError. Optional: search falls back to listRuns +
+   * getSpans per run for a reader without it.
    */
-  scanSpans?(onBatch: (docs: SearchDoc[]) => void, signal?: AbortSignal): Promise<void>;
+  scanSpans?(onBatch: (docs: SearchDoc[]) => void, signal?: AbortSignal, runIds?: ReadonlySet<string>): Promise<void>;
+  /**
+   * A version per run, keyed by run id, that changes whenever the run's record or any of its
+   * spans changes; runs that exist only as spans are included. Cheap next to a scan: search
+   * compares two of these and re-indexes only the runs whose version moved (analysis/search).
+   * Optional: without it a changed store is indexed again whole.
+   */
+  runVersions?(): Promise<Map<string, string>>;
   /** Release memory (sql.js databases are not garbage-collected). */
   close(): Promise<void>;
 }

@@ -65,6 +65,12 @@ export function isStaleConnectionError(e: unknown): boolean {
   return code === '' && /Connection terminated unexpectedly/i.test(message);
 }
 
+/** pg's "column … does not exist" (42703) for the named column. */
+export function isMissingColumn(e: unknown, column: string): boolean {
+  const { code, message } = fields(e);
+  return code === '42703' && message.includes(`"${column}"`);
+}
+
 /** The user a message names: the one in the server's own words, else the configured one. */
 function userOf(message: string, t: PgTarget): string {
   const m = /for user "([^"]*)"/.exec(message);

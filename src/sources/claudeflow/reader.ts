@@ -2,10 +2,14 @@ import pg from 'pg';
 import type { Pool, QueryResultRow } from 'pg';
 import type { Run, Span, SpanSummary, Status } from '../../model/types';
 import { StoreError } from '../types';
-import type { RunQuery, SpanSummaryQuery, StoreFormat, TraceStore } from '../types';
+import type { RunQuery, SearchDoc, SpanSummaryQuery, StoreFormat, TraceStore } from '../types';
+import { spanToDoc } from '../searchDoc';
+import { throwIfAborted } from '../scanTurn';
 import { parsePgUrl, poolConfig, redactPgUrl } from './connection';
 import type { PgTarget } from './connection';
-import { isConnectionError, isStaleConnectionError, toStoreError } from './errors';
+import { isConnectionError, isMissingColumn, isStaleConnectionError, toStoreError } from './errors';
+import { CONTENT_VERSION, PAGE_KEY_COLUMN, PAGE_ORDER, XMIN_VERSION, afterKey, scanPages, versionMap } from './scan';
+import type { KeyedRow, PageKey, VersionRow } from './scan';
 import { rawStatusesFor, traceStatus } from './status';
 import { buildSpans, metadataAttributes, toMs } from './steps';
 
@@ -104,6 +108,8 @@ interface StepsRow extends RunRow {
   steps: unknown;
 }
 
+type ScanRow = StepsRow & KeyedRow;
+
 interface Filter {
   sinceMs: number;
   pipeline?: string;
@@ -115,6 +121,8 @@ class ClaudeFlowStore implements TraceStore {
   private pool: Pool | undefined;
   private closed = false;
   private readonly secrets: string[];
+  /** False once the table turned out to have no `xmin` (a view): versions are then read from the row's content. */
+  private hasXmin = true;
 
   constructor(
     readonly id: string,
@@ -135,7 +143,11 @@ class ClaudeFlowStore implements TraceStore {
 
   async listRuns(query: RunQuery = {}): Promise<Run[]> {
     const params: unknown[] = [];
-    const where = this.where({ sinceMs: query.sinceMs ?? this.defaultSince(), pipeline: query.pipeline, status: query.status }, params);
+    let where = this.where({ sinceMs: query.sinceMs ?? this.defaultSince(), pipeline: query.pipeline, status: query.status }, params);
+    if (query.ids) {
+      params.push([...query.ids]);
+      where += ` AND trace_id = ANY($${params.length}::text[])`;
+    }
     let sql = `SELECT ${RUN_COLUMNS} FROM execution_traces WHERE ${where} ORDER BY started_at DESC, trace_id DESC`;
     if (query.limit !== undefined) {
       params.push(Math.max(0, Math.floor(query.limit)));
@@ -195,6 +207,58 @@ class ClaudeFlowStore implements TraceStore {
       }
     }
     return out;
+  }
+
+  /**
+   * The spans of the runs listRuns() lists (its default window), as search docs: rows read in
+   * primary-key order, a page at a time, each page starting after the last one's key (the
+   * key's index serves it; OFFSET would read every earlier row again).
+   */
+  async scanSpans(onBatch: (docs: SearchDoc[]) => void, signal?: AbortSignal, runIds?: ReadonlySet<string>): Promise<void> {
+    // One cut-off for every page: a window sliding during the scan would drop or add rows between pages.
+    const sinceMs = this.defaultSince();
+    const ids = runIds ? [...runIds] : undefined;
+    throwIfAborted(signal);
+    if (ids?.length === 0) return;
+    const toDocs = (row: ScanRow): SearchDoc[] => {
+      const run = this.toRun(row);
+      return buildSpans(run, row.steps).map((s) => spanToDoc(run, s));
+    };
+    await scanPages((after) => this.scanPage(sinceMs, ids, after), toDocs, onBatch, signal);
+  }
+
+  private scanPage(sinceMs: number, ids: string[] | undefined, after: PageKey | undefined): Promise<ScanRow[]> {
+    const params: unknown[] = [];
+    let where = this.where({ sinceMs }, params);
+    if (ids) {
+      params.push(ids);
+      where += ` AND trace_id = ANY($${params.length}::text[])`;
+    }
+    if (after) {
+      params.push(after.traceId, after.startedAt);
+      where += ` AND ${afterKey(params.length - 1, params.length)}`;
+    }
+    return this.query<ScanRow>(
+      `SELECT ${RUN_COLUMNS}, steps, ${PAGE_KEY_COLUMN} FROM execution_traces WHERE ${where} ${PAGE_ORDER}`,
+      params,
+    );
+  }
+
+  /** Run id → version for the runs listRuns() lists: one query, no steps read (see XMIN_VERSION). */
+  async runVersions(): Promise<Map<string, string>> {
+    const params: unknown[] = [];
+    const where = this.where({ sinceMs: this.defaultSince() }, params);
+    const read = (expr: string, keep?: (e: unknown) => boolean): Promise<VersionRow[]> =>
+      this.query<VersionRow>(`SELECT trace_id, ${expr} AS version FROM execution_traces WHERE ${where}`, params, keep);
+    if (this.hasXmin) {
+      try {
+        return versionMap(await read(XMIN_VERSION, (e) => isMissingColumn(e, 'xmin')));
+      } catch (e) {
+        if (!isMissingColumn(e, 'xmin')) throw e;
+        this.hasXmin = false;
+      }
+    }
+    return versionMap(await read(CONTENT_VERSION));
   }
 
   async close(): Promise<void> {
@@ -285,7 +349,8 @@ class ClaudeFlowStore implements TraceStore {
     void pool.end().catch(() => undefined);
   }
 
-  private async query<R extends QueryResultRow>(sql: string, params: unknown[]): Promise<R[]> {
+  /** `raw`: errors the caller handles itself, thrown as pg gave them. */
+  private async query<R extends QueryResultRow>(sql: string, params: unknown[], raw?: (e: unknown) => boolean): Promise<R[]> {
     for (let attempt = 0; ; attempt++) {
       const pool = this.getPool();
       try {
@@ -295,6 +360,7 @@ class ClaudeFlowStore implements TraceStore {
         if (isConnectionError(e)) this.drop(pool);
         // A connection cut under us (the server restarted): once more on a fresh one.
         if (attempt === 0 && isStaleConnectionError(e) && !this.closed) continue;
+        if (raw?.(e)) throw e;
         throw toStoreError(e, this.target, this.secrets) ?? e;
       }
     }

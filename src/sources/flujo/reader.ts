@@ -2,12 +2,13 @@ import { SpanGrouper } from '../../model/types';
 import type { Run, Span, SpanNameGroup, SpanSummary, Status } from '../../model/types';
 import { openSnapshot } from '../../sqlite/snapshot';
 import type { SqliteSnapshot, SqlParam } from '../../sqlite/snapshot';
+import { nextTurn } from '../scanTurn';
 import { StoreError } from '../types';
 import type { RunQuery, SearchDoc, SpanSummaryQuery, StoreFormat, TraceStore } from '../types';
 import { scanFlujoSpans } from './scan';
 import { readSchema } from './schema';
 import type { FlujoSchema } from './schema';
-import { runFilters, selectRuns, toRun } from './runs';
+import { runFilters, selectRunRecords, selectRuns, toRun } from './runs';
 import type { RunRow, Where } from './runs';
 import { buildSpans, errorOf, rawFromSpanRow } from './spans';
 import type { RawSpan } from './spans';
@@ -18,6 +19,10 @@ import { errorFromFeedback, parseAttributes, secondsToMs, summarizeError, toNumb
 
 /** Ids per `IN (…)` list: well under SQLite's bound-parameter limit. */
 const CHUNK = 500;
+/** Runs per page of runVersions' span counts. */
+const VERSION_PAGE = 500;
+/** Runs per page when every run is listed. */
+const LIST_PAGE = 2000;
 
 /**
  * Opens Flujo's SQLite store (flujo_ops.db, with its -wal merged) read-only.
@@ -50,8 +55,32 @@ class FlujoStore implements TraceStore {
   ) {}
 
   async listRuns(query: RunQuery = {}): Promise<Run[]> {
-    const rows = selectRuns(this.snap, this.schema, runFilters(this.schema, query), query);
+    if (query.ids) return this.complete(this.runsByIds(query.ids, query));
+    const where = runFilters(this.schema, query);
+    if (query.limit !== undefined) return this.complete(selectRuns(this.snap, this.schema, where, query));
+    // Every run (search indexing, the failure index): pages, a turn of the event loop between them.
+    const rows: RunRow[] = [];
+    for (let offset = query.offset ?? 0; ; offset += LIST_PAGE) {
+      const page = selectRuns(this.snap, this.schema, where, { limit: LIST_PAGE, offset });
+      rows.push(...page);
+      if (page.length < LIST_PAGE) break;
+      await nextTurn();
+    }
     return this.complete(rows);
+  }
+
+  /** Runs named by id, newest first: an IN list per chunk of ids, merged. */
+  private runsByIds(ids: readonly string[], query: RunQuery): RunRow[] {
+    const filters = runFilters(this.schema, query);
+    let rows: RunRow[] = [];
+    for (const part of chunks([...new Set(ids)])) {
+      const where: Where = { sql: `${filters.sql} AND r.run_id IN (${marks(part)})`, params: [...filters.params, ...part] };
+      rows.push(...selectRuns(this.snap, this.schema, where));
+    }
+    rows.sort((a, b) => (b.startMs ?? -Infinity) - (a.startMs ?? -Infinity));
+    if (query.offset) rows = rows.slice(query.offset);
+    if (query.limit !== undefined) rows = rows.slice(0, query.limit);
+    return rows;
   }
 
   async findRuns(partial: string): Promise<Run[]> {
@@ -146,8 +175,83 @@ class FlujoStore implements TraceStore {
     for (const id of rest) yield* buildSpans(id, this.otherSpans(id, this.runStartMs(id)));
   }
 
-  scanSpans(onBatch: (docs: SearchDoc[]) => void, signal?: AbortSignal): Promise<void> {
-    return scanFlujoSpans(this.snap, this.schema.spans, () => this.spanlessRunSpans({ sql: '1', params: [] }), onBatch, signal);
+  scanSpans(onBatch: (docs: SearchDoc[]) => void, signal?: AbortSignal, runIds?: ReadonlySet<string>): Promise<void> {
+    const spanless = (ids?: readonly string[]): Iterable<Span> => this.spanlessOf(ids);
+    return scanFlujoSpans(this.snap, this.schema.spans, spanless, onBatch, signal, runIds);
+  }
+
+  private *spanlessOf(ids?: readonly string[]): Generator<Span> {
+    if (!ids) {
+      yield* this.spanlessRunSpans({ sql: '1', params: [] });
+      return;
+    }
+    for (const part of chunks([...ids])) yield* this.spanlessRunSpans({ sql: `r.run_id IN (${marks(part)})`, params: part });
+  }
+
+  /**
+   * Per run: its record (status, timestamps, error, …) and its span rows' count and highest
+   * rowid. Flujo only inserts span rows (save_spans; save_trace deletes a run's rows and
+   * inserts them again), so those move with every change — except a re-save of the newest
+   * run with as many spans, which can reuse its rowids: a running run's versions therefore
+   * also sum its span rows' contents. A run without span rows is versioned by its trace row
+   * (INSERT OR REPLACE gives it a new rowid) and its steps.
+   */
+  async runVersions(): Promise<Map<string, string>> {
+    const v = new Map<string, string>();
+    const running: string[] = [];
+    for (const [id, record, rawStatus] of selectRunRecords(this.snap, this.schema)) {
+      v.set(id, record);
+      if (statusOfRaw(rawStatus) === 'running') running.push(id);
+    }
+    await nextTurn();
+    const add = (id: unknown, part: string): void => {
+      const key = String(id ?? '');
+      v.set(key, (v.get(key) ?? '') + part);
+    };
+    const withSpans = new Set<string>();
+    if (this.schema.spans) {
+      // Keyset pages over idx_spans_run_id, a turn between them: a million rows take a while.
+      let after = '';
+      for (;;) {
+        let n = 0;
+        this.snap.each(
+          'SELECT run_id, COUNT(*), MAX(rowid) FROM spans WHERE run_id > ? GROUP BY run_id ORDER BY run_id LIMIT ?',
+          [after, VERSION_PAGE],
+          ([id, count, max]) => {
+            n++;
+            after = String(id);
+            withSpans.add(after);
+            add(id, `|s${String(count)}:${String(max)}`);
+          },
+        );
+        if (n < VERSION_PAGE) break;
+        await nextTurn();
+      }
+      for (const part of chunks(running.filter((id) => withSpans.has(id)))) {
+        this.snap.each(
+          `SELECT run_id, TOTAL(end_time), TOTAL(length(status)), TOTAL(length(attributes)) FROM spans WHERE run_id IN (${marks(part)}) GROUP BY run_id`,
+          part,
+          ([id, ends, statuses, attrs]) => add(id, `|c${String(ends)}:${String(statuses)}:${String(attrs)}`),
+        );
+      }
+    }
+    const spanless = [...v.keys()].filter((id) => !withSpans.has(id));
+    const col = this.schema.traceColumn;
+    for (const part of chunks(spanless)) {
+      if (col) {
+        this.snap.each(`SELECT run_id, rowid, length(${col}) FROM traces WHERE run_id IN (${marks(part)})`, part, ([id, rowid, len]) =>
+          add(id, `|t${String(rowid)}:${String(len)}`),
+        );
+      }
+      if (this.schema.steps) {
+        this.snap.each(
+          `SELECT run_id, COUNT(*), MAX(rowid) FROM steps WHERE run_id IN (${marks(part)}) GROUP BY run_id`,
+          part,
+          ([id, n, max]) => add(id, `|p${String(n)}:${String(max)}`),
+        );
+      }
+    }
+    return v;
   }
 
   async close(): Promise<void> {
@@ -155,7 +259,9 @@ class FlujoStore implements TraceStore {
   }
 
   /** A page of run rows → Runs, with span counts, durations and errors read for that page only. */
-  private complete(rows: RunRow[]): Run[] {
+  private async complete(rows: RunRow[]): Promise<Run[]> {
+    // A whole store's runs take a while: the event loop gets a turn between chunks.
+    const breathe = rows.length > CHUNK ? nextTurn : async (): Promise<void> => undefined;
     const extras = new Map<string, RunExtras>();
     if (this.schema.spans) {
       // Counting reads only idx_spans_run_id; span times are read only for runs whose
@@ -166,6 +272,7 @@ class FlujoStore implements TraceStore {
           ids,
           ([id, count]) => extras.set(String(id), { spanCount: Number(count) }),
         );
+        await breathe();
       }
       const needTimes = rows
         .filter((r) => r.recordedDurationMs === undefined && extras.has(r.id) && statusOf(r) !== 'running')
@@ -181,6 +288,7 @@ class FlujoStore implements TraceStore {
             if (e && lo !== undefined && hi !== undefined && hi >= lo) e.durationMs = secondsToMs(hi - lo);
           },
         );
+        await breathe();
       }
       const needError = rows.filter((r) => r.error === undefined && isError(r) && extras.has(r.id)).map((r) => r.id);
       for (const ids of chunks(needError)) {
@@ -198,6 +306,7 @@ class FlujoStore implements TraceStore {
             if (err) e.error = summarizeError(err);
           },
         );
+        await breathe();
       }
     }
     for (const r of rows) {

@@ -128,6 +128,29 @@ export function selectRuns(
 }
 
 /**
+ * Every run's record as one text per run, without parsing a value: what runVersions compares
+ * (the columns selectRuns reads, so any change a Run would show moves it).
+ */
+export function selectRunRecords(snap: SqliteSnapshot, schema: FlujoSchema): Array<[id: string, record: string, rawStatus: string]> {
+  const runCols = RUN_COLUMNS.filter((c) => schema.runsColumns.has(c));
+  const wsCols = schema.workflowState ? WS_COLUMNS.filter((c) => schema.wsColumns.has(c)) : [];
+  const select = [
+    'r.run_id',
+    schema.statusExpr,
+    schema.runsColumns.has('pipeline_name') ? 'r.pipeline_name' : 'NULL',
+    schema.runsColumns.has('status') ? 'r.status' : 'NULL',
+    schema.startExpr,
+    ...runCols.map((c) => `r.${c}`),
+    ...wsCols.map((c) => `ws.${c}`),
+  ];
+  const out: Array<[string, string, string]> = [];
+  snap.each(`SELECT ${select.join(', ')} FROM ${fromRuns(schema)}`, undefined, (row) => {
+    out.push([String(row[0]), row.join('\u0001'), row[1] === null || row[1] === undefined ? '' : String(row[1])]);
+  });
+  return out;
+}
+
+/**
  * The run's duration from its own record: execution_time_ms (workflow_state has it;
  * Flujo's save_run_end leaves the runs column empty), else end_time (older stores),
  * else updated_at of a finished run (save_run_end stamps it at the end).

@@ -1,8 +1,16 @@
 import { filterRuns } from '../../analysis/runs';
 import type { Run, Span, SpanSummary } from '../../model/types';
+import { spanToDoc } from '../searchDoc';
+import { SCAN_BATCH_SPANS, nextTurn, throwIfAborted } from '../scanTurn';
 import { StoreError } from '../types';
-import type { RunQuery, SpanSummaryQuery } from '../types';
+import type { RunQuery, SearchDoc, SpanSummaryQuery } from '../types';
 import { errCode } from './lines';
+
+/**
+ * Generations are numbered across every store of the process: a version from a store that was
+ * closed and opened again (or from another file) never equals one of this store's.
+ */
+let lastGeneration = 0;
 
 /**
  * What the line-based readers (waft, OTLP) share: their records, grouped by trace id in
@@ -15,6 +23,11 @@ export abstract class TraceMapStore<T> {
   /** trace id → its records so far; the Run is built on demand and dropped when a record arrives. */
   protected traces = new Map<string, { items: T[]; run?: Run }>();
   protected closed = false;
+  /**
+   * Moves whenever the traces are forgotten and read again. Between two resets a trace's
+   * records only grow (addItem appends), so generation + record count names its content.
+   */
+  private generation = ++lastGeneration;
   private queue: Promise<void> = Promise.resolve();
 
   /** Reads whatever was appended since the last read; one at a time, in call order. */
@@ -47,6 +60,7 @@ export abstract class TraceMapStore<T> {
   /** Forget every trace: the files are read again from their start (a file shrank or went away). */
   protected resetTraces(): void {
     this.traces = new Map();
+    this.generation = ++lastGeneration;
   }
 
   async listRuns(query: RunQuery = {}): Promise<Run[]> {
@@ -81,9 +95,58 @@ export abstract class TraceMapStore<T> {
     return out;
   }
 
+  /**
+   * Every trace's spans as search docs, in batches of about SCAN_BATCH_SPANS. The traces and
+   * their record counts are taken once, after the refresh: records a later query reads in while
+   * the scan waits for its turn are left to the next scan (its runVersions will have moved).
+   */
+  async scanSpans(onBatch: (docs: SearchDoc[]) => void, signal?: AbortSignal, runIds?: ReadonlySet<string>): Promise<void> {
+    throwIfAborted(signal);
+    await this.refresh();
+    throwIfAborted(signal);
+    const todo: Array<{ key: string; t: { items: T[]; run?: Run }; n: number }> = [];
+    for (const key of runIds ? this.keysOf(runIds) : this.traces.keys()) {
+      const t = this.traces.get(key)!;
+      todo.push({ key, t, n: t.items.length });
+    }
+    let batch: SearchDoc[] = [];
+    for (const { key, t, n } of todo) {
+      // Grown since the snapshot: the run and spans of the records counted then, not a mix.
+      const grown = t.items.length !== n;
+      const items = grown ? t.items.slice(0, n) : t.items;
+      const run = grown ? this.buildRun(key, items) : (t.run ??= this.buildRun(key, items));
+      for (const span of this.buildSpans(key, items)) batch.push(spanToDoc(run, span));
+      if (batch.length >= SCAN_BATCH_SPANS) {
+        onBatch(batch);
+        batch = [];
+        await nextTurn();
+        throwIfAborted(signal);
+      }
+    }
+    if (batch.length > 0) onBatch(batch);
+  }
+
+  /** Per trace: the reset generation and its record count, which together move on every change. */
+  async runVersions(): Promise<Map<string, string>> {
+    await this.refresh();
+    const out = new Map<string, string>();
+    for (const [key, t] of this.traces) out.set(key, `${this.generation}:${t.items.length}`);
+    return out;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.traces.clear();
+  }
+
+  /** The stored keys of the ids asked for (as getSpans finds them), each once; unknown ids are left out. */
+  private keysOf(ids: ReadonlySet<string>): Set<string> {
+    const keys = new Set<string>();
+    for (const id of ids) {
+      const key = this.traces.has(id) ? id : this.canonicalId(id);
+      if (this.traces.has(key)) keys.add(key);
+    }
+    return keys;
   }
 
   private allRuns(): Run[] {

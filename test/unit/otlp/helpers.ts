@@ -47,3 +47,42 @@ export function makeOtlpFiles(): OtlpFixture {
     cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 }
+
+/**
+ * One ExportTraceServiceRequest line holding one span, spelled as the JS SDK's JSON
+ * serializer spells it (hex ids, nanosecond strings): for tests that append to a file.
+ */
+export function otlpLine(span: {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  service?: string;
+  startNs: bigint;
+  endNs?: bigint;
+  code?: 0 | 1 | 2;
+}): string {
+  const sp: Record<string, unknown> = {
+    traceId: span.traceId,
+    spanId: span.spanId,
+    name: span.name,
+    kind: 1,
+    startTimeUnixNano: String(span.startNs),
+    attributes: [],
+    droppedAttributesCount: 0,
+    events: [],
+    links: [],
+    status: { code: span.code ?? 0 },
+  };
+  if (span.parentSpanId !== undefined) sp['parentSpanId'] = span.parentSpanId;
+  if (span.endNs !== undefined) sp['endTimeUnixNano'] = String(span.endNs);
+  const request = {
+    resourceSpans: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: span.service ?? 'appender' } }] },
+        scopeSpans: [{ scope: { name: 'spanlens-test' }, spans: [sp] }],
+      },
+    ],
+  };
+  return `${JSON.stringify(request)}\n`;
+}
