@@ -5,7 +5,7 @@
 import type { Run } from '../../model/types';
 import type { SearchDoc } from '../../sources/types';
 import { BIG_TABLE, type SearchOptions, type SearchResult } from './index';
-import { durOk, parseQuery, textMatcher, type ParsedQuery } from './query';
+import { attrNumberTest, attrTest, durOk, parseQuery, textMatcher, type ParsedQuery } from './query';
 import { better, FIELD_SCORE, flattenAttributes, fold, idMatch, snippetOf, type MatchField, type SearchHit } from './rank';
 
 interface Doc {
@@ -19,6 +19,7 @@ interface Doc {
   startMs: number;
   error?: string;
   pairs: string[];
+  numbers: Array<[string, number]>;
 }
 
 export function plainSearch(
@@ -47,7 +48,7 @@ export function plainSearch(
   for (const r of runs) {
     if (seen.has(r.id)) continue;
     seen.add(r.id);
-    const d: Doc = { kind: 'run', id: r.id, runId: r.id, runName: r.name, name: r.name, status: r.status, startMs: r.startMs ?? NaN, pairs: flattenAttributes(r.attributes) };
+    const d: Doc = { kind: 'run', id: r.id, runId: r.id, runName: r.name, name: r.name, status: r.status, startMs: r.startMs ?? NaN, ...flattenAttributes(r.attributes) };
     if (r.durationMs !== undefined) d.durationMs = r.durationMs;
     if (r.error) d.error = r.error;
     runDocs.push(d);
@@ -58,7 +59,7 @@ export function plainSearch(
       info = { name: s.runName ?? '', start: NaN };
       runInfo.set(s.runId, info);
     }
-    const d: Doc = { kind: 'span', id: s.spanId, runId: s.runId, runName: info.name, name: s.name, status: s.status, startMs: s.startMs ?? info.start, pairs: flattenAttributes(s.attributes) };
+    const d: Doc = { kind: 'span', id: s.spanId, runId: s.runId, runName: info.name, name: s.name, status: s.status, startMs: s.startMs ?? info.start, ...flattenAttributes(s.attributes) };
     if (s.durationMs !== undefined) d.durationMs = s.durationMs;
     if (s.error) d.error = s.error;
     return d;
@@ -90,9 +91,15 @@ export function plainSearch(
             if (!(d.startMs >= now - f.ms)) return;
             break;
           case 'attr': {
-            const test = f.op === 'exists' ? () => true : textMatcher(f.pattern, f.op === '=');
+            const test = attrTest(f);
+            const testNumber = attrNumberTest(f);
             const prefix = `${f.key}=`;
-            if (!d.pairs.some((p) => fold(p).startsWith(prefix) && test(fold(p).slice(prefix.length)))) return;
+            if (
+              !d.pairs.some((p) => fold(p).startsWith(prefix) && test(fold(p).slice(prefix.length))) &&
+              !d.numbers.some(([k, v]) => fold(k) === f.key && testNumber(v))
+            ) {
+              return;
+            }
             break;
           }
         }

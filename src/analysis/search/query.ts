@@ -10,7 +10,8 @@
  *   dur>500ms  dur<=2s          duration (ms, s, m, h; a bare number is ms)
  *   since:24h                   started in the last 30m, 24h, 7d, 2w
  *   attr.flujo.step.type=LoopStep   an attribute's value (exact, or with wildcards); `attr.key:text` a substring;
- *                               `attr.key` alone: the attribute is present
+ *                               `attr.key` alone: the attribute is present; attr.gen_ai.usage.input_tokens>1000
+ *                               compares numbers (>, >=, <, <=)
  *   is:run  is:span             only runs / only spans
  *
  * Nothing here throws: what the parser does not understand becomes a hint (and, where it
@@ -28,7 +29,7 @@ export type SearchFilter =
   | { kind: 'run'; pattern: string }
   | { kind: 'dur'; op: DurOp; ms: number }
   | { kind: 'since'; ms: number }
-  | { kind: 'attr'; key: string; op: '=' | ':' | 'exists'; pattern: string }
+  | { kind: 'attr'; key: string; op: '=' | ':' | 'exists' | Exclude<DurOp, '='>; pattern: string }
   | { kind: 'is'; value: 'run' | 'span' };
 
 export interface ParsedQuery {
@@ -118,8 +119,12 @@ function parseFilter(key: string, op: string, value: string, hints: string[]): S
   if (key.startsWith('attr.')) {
     const k = key.slice(5);
     if (op !== '=' && op !== ':') {
-      hints.push(`attr.${k}${op}: use attr.${k}=value (exact, * wildcards) or attr.${k}:text`);
-      return undefined;
+      if (v === '') return undefined; // still typing
+      if (!NUMBER.test(v)) {
+        hints.push(`attr.${k}${op}${v}: ${op} compares numbers — e.g. attr.${k}${op}100; use attr.${k}=value for text`);
+        return undefined;
+      }
+      return { kind: 'attr', key: k, op: op as Exclude<DurOp, '='>, pattern: v };
     }
     return { kind: 'attr', key: k, op, pattern: v.toLowerCase() };
   }
@@ -198,6 +203,55 @@ export function textMatcher(pattern: string, exact = false): (lower: string) => 
     return (s) => re.test(s);
   }
   return exact ? (s) => s === pattern : (s) => s.includes(pattern);
+}
+
+const NUMBER = /^[-+]?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?$/i;
+
+/**
+ * An `attr.` filter → a test on an attribute's lower-cased text value: present, substring (`:`),
+ * exact or glob (`=`), or, for a text that is a number, a numeric comparison (`>`, `>=`, `<`,
+ * `<=`; `=500` also finds "500.0"). Numeric attributes are tested by `attrNumberTest`.
+ */
+export function attrTest(f: Extract<SearchFilter, { kind: 'attr' }>): (lowerValue: string) => boolean {
+  switch (f.op) {
+    case 'exists':
+      return () => true;
+    case ':':
+      return textMatcher(f.pattern);
+    case '=': {
+      const text = textMatcher(f.pattern, true);
+      if (!NUMBER.test(f.pattern)) return text;
+      const n = Number(f.pattern);
+      return (v) => text(v) || (NUMBER.test(v) && Number(v) === n);
+    }
+    default: {
+      const op = f.op;
+      const n = Number(f.pattern);
+      return (v) => NUMBER.test(v) && durOk(op, n, Number(v));
+    }
+  }
+}
+
+/** The same filter on a numeric attribute: compared as a number, or as JavaScript writes it for text patterns. */
+export function attrNumberTest(f: Extract<SearchFilter, { kind: 'attr' }>): (value: number) => boolean {
+  switch (f.op) {
+    case 'exists':
+      return () => true;
+    case ':':
+    case '=': {
+      if (f.op === '=' && NUMBER.test(f.pattern)) {
+        const n = Number(f.pattern);
+        return (v) => v === n;
+      }
+      const text = textMatcher(f.pattern, f.op === '=');
+      return (v) => text(String(v).toLowerCase());
+    }
+    default: {
+      const op = f.op;
+      const n = Number(f.pattern);
+      return (v) => durOk(op, n, v);
+    }
+  }
 }
 
 export function durOk(op: DurOp, ms: number, d: number): boolean {

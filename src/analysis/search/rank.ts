@@ -64,12 +64,17 @@ const MAX_VALUE = 300;
 const MAX_PAIRS = 100;
 
 /**
- * Attributes → `key=value` texts, as search indexes them: nested keys dotted, arrays joined,
- * strings and booleans only (numbers are measurements, not text anyone searches for), each
- * value at most 300 characters, at most 100 per span. `visitAttributes` hands over key and
- * value without building the pair (the index's hot path).
+ * Attributes as search indexes them: nested keys dotted, arrays of strings/booleans joined,
+ * each value at most 300 characters, at most 100 per span. Strings and booleans are text
+ * (`key=value`, found by free text and `attr.key=…`); finite numbers go to `visitNumber`
+ * (found by `attr.key=500`, `attr.key>100`, not by free text: a number typed in the box is
+ * far likelier part of an id than a measurement). The index's hot path: no pair is built.
  */
-export function visitAttributes(attrs: Attributes, visit: (key: string, value: string) => void): void {
+export function visitAttributes(
+  attrs: Attributes,
+  visit: (key: string, value: string) => void,
+  visitNumber?: (key: string, value: number) => void,
+): void {
   let n = 0;
   const walk = (prefix: string, v: AttributeValue | undefined, depth: number): void => {
     if (n >= MAX_PAIRS || v === null || v === undefined) return;
@@ -77,6 +82,11 @@ export function visitAttributes(attrs: Attributes, visit: (key: string, value: s
       if (v !== '') {
         n++;
         visit(prefix, v.length > MAX_VALUE ? v.slice(0, MAX_VALUE) : v);
+      }
+    } else if (typeof v === 'number') {
+      if (Number.isFinite(v) && visitNumber) {
+        n++;
+        visitNumber(prefix, v);
       }
     } else if (typeof v === 'boolean') {
       n++;
@@ -98,9 +108,16 @@ export function visitAttributes(attrs: Attributes, visit: (key: string, value: s
   }
 }
 
-export function flattenAttributes(attrs: Attributes, out: string[] = []): string[] {
-  visitAttributes(attrs, (k, v) => out.push(`${k}=${v}`));
-  return out;
+/** The text pairs (`key=value`) and the numbers of a document's attributes. */
+export function flattenAttributes(attrs: Attributes): { pairs: string[]; numbers: Array<[key: string, value: number]> } {
+  const pairs: string[] = [];
+  const numbers: Array<[string, number]> = [];
+  visitAttributes(
+    attrs,
+    (k, v) => pairs.push(`${k}=${v}`),
+    (k, v) => numbers.push([k, v]),
+  );
+  return { pairs, numbers };
 }
 
 /** Order of results: score, then newer, then the order the store gave. */

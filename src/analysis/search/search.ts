@@ -2,43 +2,35 @@
  * Search over trace stores: building a store's index from a bulk scan, and querying one or
  * several indexes (the picker searches every loaded store at once).
  */
-import type { Run, Span } from '../../model/types';
+import type { Run } from '../../model/types';
+import { spanToDoc } from '../../sources/searchDoc';
 import type { SearchDoc, TraceStore } from '../../sources/types';
+import { nextTurn, SCAN_BATCH_SPANS } from '../../sources/scanTurn';
 import { abortError, IndexBuilder, SearchIndex, type SearchOptions, type SearchResult } from './index';
 import { parseQuery, type ParsedQuery } from './query';
 import type { SearchHit } from './rank';
 
-/** A span as search indexes it, from the model (the fallback scan and the reference use this). */
-export function spanToDoc(run: Run | undefined, span: Span): SearchDoc {
-  const doc: SearchDoc = { runId: span.runId, spanId: span.id, name: span.name, status: span.status, attributes: span.attributes };
-  if (span.durationMs !== undefined) doc.durationMs = span.durationMs;
-  if (run?.startMs !== undefined) doc.startMs = run.startMs + span.startOffsetMs;
-  if (run) doc.runName = run.name;
-  if (span.error) doc.error = span.error.type ? `${span.error.type}: ${span.error.message}` : span.error.message;
-  return doc;
-}
-
-/** Spans per batch of the fallback scan. */
-const BATCH = 5000;
-
 /**
- * Every span of a store, in batches: the reader's own bulk scan where it has one, else
- * every run's spans one run at a time.
+ * Every span of a store (or of `runIds` only), in batches: the reader's own bulk scan where
+ * it has one, else each run's spans one run at a time (`runs`: the runs to read).
  */
 export async function scanStore(
   store: TraceStore,
   runs: readonly Run[],
   onBatch: (docs: SearchDoc[]) => void,
   signal?: AbortSignal,
+  runIds?: ReadonlySet<string>,
 ): Promise<void> {
-  if (store.scanSpans) return store.scanSpans(onBatch, signal);
+  if (store.scanSpans) return store.scanSpans(onBatch, signal, runIds);
   let batch: SearchDoc[] = [];
   for (const run of runs) {
     if (signal?.aborted) throw abortError();
+    if (runIds && !runIds.has(run.id)) continue;
     for (const s of await store.getSpans(run.id)) batch.push(spanToDoc(run, s));
-    if (batch.length >= BATCH) {
+    if (batch.length >= SCAN_BATCH_SPANS) {
       onBatch(batch);
       batch = [];
+      await nextTurn();
     }
   }
   if (batch.length > 0) onBatch(batch);
@@ -52,6 +44,8 @@ export interface BuildOptions {
 
 /** Reads a store once into a SearchIndex: its runs (listRuns), then all its spans. */
 export async function buildIndex(store: TraceStore, opts: BuildOptions = {}): Promise<SearchIndex> {
+  // Versions first: whatever changes while the scan runs shows up as a moved version next time.
+  const versions = store.runVersions ? await store.runVersions() : undefined;
   const runs = await store.listRuns();
   if (opts.signal?.aborted) throw abortError();
   const b = new IndexBuilder(store.id, store.format);
@@ -68,7 +62,93 @@ export async function buildIndex(store: TraceStore, opts: BuildOptions = {}): Pr
     opts.signal,
   );
   if (opts.signal?.aborted) throw abortError();
-  return b.finish();
+  return b.finish(versions, opts.signal);
+}
+
+/** When an update is a whole rebuild instead: this share of runs changed, or this many segments or dead documents piled up. */
+const REBUILD_CHANGED_SHARE = 0.25;
+const MAX_SEGMENTS = 32;
+const REBUILD_DEAD_SHARE = 0.25;
+
+/** What changed in a store since its index was built: the runs to read again and to drop. */
+export interface IndexUpdate {
+  versions: ReadonlyMap<string, string>;
+  /** Runs new or changed: read again. */
+  changed: ReadonlySet<string>;
+  /** `changed` plus runs gone from the store: their old documents are dropped. */
+  replaced: ReadonlySet<string>;
+}
+
+/**
+ * How to bring `old` up to date with `store`: `'rebuild'` (the store has no run versions,
+ * most of it changed, or the index has piled up segments or dead documents), `undefined`
+ * (nothing changed), else the runs whose version (TraceStore.runVersions) moved.
+ */
+export async function planUpdate(old: SearchIndex, store: TraceStore, signal?: AbortSignal): Promise<IndexUpdate | 'rebuild' | undefined> {
+  const before = old.versions;
+  if (!store.runVersions || !before || old.store !== store.id || old.format !== store.format) return 'rebuild';
+  const versions = await store.runVersions();
+  if (signal?.aborted) throw abortError();
+  const changed = new Set<string>();
+  for (const [id, v] of versions) if (before.get(id) !== v) changed.add(id);
+  const replaced = new Set(changed);
+  for (const id of before.keys()) if (!versions.has(id)) replaced.add(id);
+  if (replaced.size === 0) return undefined;
+  const docs = old.spanCount + old.runCount;
+  if (
+    changed.size > REBUILD_CHANGED_SHARE * Math.max(versions.size, 1) ||
+    old.segmentCount >= MAX_SEGMENTS ||
+    old.deadDocs > REBUILD_DEAD_SHARE * Math.max(docs, 1)
+  ) {
+    return 'rebuild';
+  }
+  return { versions, changed, replaced };
+}
+
+/**
+ * `old` with the planned runs read again into a new segment and the replaced ones dropped.
+ * `old` is left as it was, so it keeps answering queries meanwhile.
+ */
+export async function applyUpdate(old: SearchIndex, store: TraceStore, update: IndexUpdate, opts: BuildOptions = {}): Promise<SearchIndex> {
+  const b = new IndexBuilder(store.id, store.format);
+  const ids = [...update.changed];
+  const runs = ids.length === 0 ? [] : (await store.listRuns({ ids })).filter((r) => update.changed.has(r.id));
+  b.addRuns(runs);
+  let n = 0;
+  if (ids.length > 0) {
+    await scanStore(
+      store,
+      runs,
+      (docs) => {
+        b.addSpans(docs);
+        n += docs.length;
+        opts.onProgress?.(n);
+      },
+      opts.signal,
+      update.changed,
+    );
+  }
+  if (opts.signal?.aborted) throw abortError();
+  return old.withSegment(await b.segment(opts.signal), update.replaced, update.versions);
+}
+
+export interface UpdateResult {
+  index: SearchIndex;
+  /** Runs read again or dropped; 0 when nothing changed. */
+  changedRuns: number;
+  /** Whether the store was indexed again whole. */
+  rebuilt: boolean;
+}
+
+/** `old` brought up to date with `store` (planUpdate, then applyUpdate or buildIndex). */
+export async function updateIndex(old: SearchIndex, store: TraceStore, opts: BuildOptions = {}): Promise<UpdateResult> {
+  const plan = await planUpdate(old, store, opts.signal);
+  if (plan === undefined) return { index: old, changedRuns: 0, rebuilt: false };
+  if (plan === 'rebuild') {
+    const index = await buildIndex(store, opts);
+    return { index, changedRuns: index.runCount, rebuilt: true };
+  }
+  return { index: await applyUpdate(old, store, plan, opts), changedRuns: plan.replaced.size, rebuilt: false };
 }
 
 /** One query over several stores' indexes: each group merged by rank, `limit` per group. */
@@ -100,6 +180,7 @@ function rankMerge(hits: SearchHit[]): SearchHit[] {
   return hits.sort((a, b) => b.score - a.score || (b.startMs ?? -Infinity) - (a.startMs ?? -Infinity));
 }
 
+export { spanToDoc };
 export { SearchIndex, IndexBuilder, type SearchOptions, type SearchResult };
 export { parseQuery, type ParsedQuery } from './query';
 export type { SearchHit, MatchField } from './rank';

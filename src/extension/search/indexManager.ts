@@ -1,17 +1,18 @@
 /**
  * Search indexes of the loaded stores, one per store: built in the background the first time
- * search needs them (progress in the status bar, or as a notification for a big store), served
- * while a newer one is built after the store changed, dropped with the store.
+ * search needs them (progress in the status bar, or as a notification for a big store), brought
+ * up to date when the store changes (only the runs that changed are read again; the older
+ * index answers meanwhile), dropped with the store.
  */
 import * as vscode from 'vscode';
-import { buildIndex, type SearchIndex } from '../../analysis/search/search';
+import { applyUpdate, buildIndex, planUpdate, type SearchIndex } from '../../analysis/search/search';
 import { errorMessage, log, logError } from '../log';
 import type { StoreEntry, StoreRegistry } from '../stores/storeRegistry';
 
 /** Stores bigger than this (bytes) show their indexing as a notification rather than in the status bar. */
 const BIG_STORE_BYTES = 32 * 1024 * 1024;
-/** A store that keeps changing (a running pipeline) is re-indexed at most this often. */
-const REBUILD_DELAY_MS = 1500;
+/** A store that keeps changing (a running pipeline) has its index brought up to date at most this often. */
+const UPDATE_DELAY_MS = 500;
 
 interface Slot {
   version: number;
@@ -87,12 +88,12 @@ export class SearchIndexManager implements vscode.Disposable {
       return;
     }
     if (slot.version === entry.version && slot.index) return;
-    // Changed: re-index a moment later (a running pipeline writes often); the old index keeps serving.
+    // Changed: update a moment later (a running pipeline writes often); the old index keeps serving.
     if (slot.timer) clearTimeout(slot.timer);
     slot.timer = setTimeout(() => {
       slot.timer = undefined;
       this.ensure(entry);
-    }, REBUILD_DELAY_MS);
+    }, UPDATE_DELAY_MS);
   }
 
   /** Set once search was used: stores opened later get indexed too. */
@@ -111,30 +112,42 @@ export class SearchIndexManager implements vscode.Disposable {
     if (slot.building && slot.buildingVersion === entry.version) return;
     slot.abort?.abort();
     const abort = new AbortController();
+    const signal = abort.signal;
     const version = entry.version;
     slot.abort = abort;
     slot.buildingVersion = version;
     const s = slot;
-    const big = (entry.sizeBytes ?? 0) > BIG_STORE_BYTES;
+    const old = slot.index;
     const started = Date.now();
-    const work = (progress: vscode.Progress<{ message?: string }>): Promise<SearchIndex | undefined> =>
-      buildIndex(store, {
-        signal: abort.signal,
-        onProgress: (n) => progress.report({ message: `${n.toLocaleString('en-US')} spans` }),
-      }).then(
+    const work = async (): Promise<SearchIndex> => {
+      if (old) {
+        // A store that changed: only the runs whose version moved are read again, quietly.
+        const plan = await planUpdate(old, store, signal);
+        if (plan === undefined) return old;
+        if (plan !== 'rebuild') {
+          const ix = await applyUpdate(old, store, plan, { signal });
+          log().info(`Search index of ${entry.id} updated: ${plan.replaced.size} runs re-read or dropped in ${Date.now() - started} ms`);
+          return ix;
+        }
+      }
+      const ix = await this.withBuildProgress(entry, abort, (onProgress) => buildIndex(store, { signal, onProgress }));
+      log().info(
+        `Indexed ${entry.id} for search: ${ix.spanCount} spans, ${ix.runCount} runs in ${Date.now() - started} ms (~${Math.round(ix.bytes() / 1e6)} MB)`,
+      );
+      return ix;
+    };
+    const p = work()
+      .then(
         (ix) => {
-          if (abort.signal.aborted || this.slots.get(entry.id) !== s) return undefined;
+          if (signal.aborted || this.slots.get(entry.id) !== s) return undefined;
           s.index = ix;
           s.version = version;
           s.error = undefined;
-          log().info(
-            `Indexed ${entry.id} for search: ${ix.spanCount} spans, ${ix.runCount} runs in ${Date.now() - started} ms (~${Math.round(ix.bytes() / 1e6)} MB)`,
-          );
-          this.changed.fire();
+          if (ix !== old) this.changed.fire();
           return ix;
         },
         (e: unknown) => {
-          if (abort.signal.aborted) return undefined;
+          if (signal.aborted) return undefined;
           // The store was re-read while indexing: its change event starts a new build.
           if (entry.version !== version) return undefined;
           s.error = errorMessage(e);
@@ -142,8 +155,24 @@ export class SearchIndexManager implements vscode.Disposable {
           this.changed.fire();
           return undefined;
         },
-      );
-    const p = Promise.resolve(
+      )
+      .finally(() => {
+        if (s.building === p) {
+          s.building = undefined;
+          s.buildingVersion = undefined;
+        }
+      });
+    s.building = p;
+  }
+
+  /** A whole build, with its progress shown: a cancellable notification for a big store, else in the status bar. */
+  private withBuildProgress(
+    entry: StoreEntry,
+    abort: AbortController,
+    build: (onProgress: (spans: number) => void) => Promise<SearchIndex>,
+  ): Promise<SearchIndex> {
+    const big = (entry.sizeBytes ?? 0) > BIG_STORE_BYTES;
+    return Promise.resolve(
       vscode.window.withProgress(
         {
           location: big ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window,
@@ -152,16 +181,10 @@ export class SearchIndexManager implements vscode.Disposable {
         },
         (progress, token) => {
           token.onCancellationRequested(() => abort.abort());
-          return work(progress);
+          return build((n) => progress.report({ message: `${n.toLocaleString('en-US')} spans` }));
         },
       ),
-    ).finally(() => {
-      if (s.building === p) {
-        s.building = undefined;
-        s.buildingVersion = undefined;
-      }
-    });
-    s.building = p;
+    );
   }
 
   dispose(): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDurationMs, parseQuery, textMatcher, tokenize } from '../../../src/analysis/search/query';
+import { attrTest, parseDurationMs, parseQuery, textMatcher, tokenize } from '../../../src/analysis/search/query';
 
 describe('search query parser', () => {
   it('free text: lower-cased terms, "quotes" keep a phrase', () => {
@@ -45,7 +45,7 @@ describe('search query parser', () => {
   });
 
   it('bad syntax and unknown filters become hints, never exceptions', () => {
-    const q = parseQuery('foo:bar status:nope dur>abc since:soon is:thing name>3 attr.x>3 KeyError');
+    const q = parseQuery('foo:bar status:nope dur>abc since:soon is:thing name>3 attr.x>abc KeyError');
     expect(q.terms).toEqual(['keyerror']);
     expect(q.filters).toEqual([]);
     expect(q.hints).toHaveLength(7);
@@ -57,6 +57,22 @@ describe('search query parser', () => {
     expect(q.hints[5]).toMatch(/only dur takes >/);
     expect(q.hints[6]).toMatch(/attr\.x>/);
     for (const s of ['"', ':', 'status:', 'dur>', '"unterminated', '===', 'attr.', '::a', 'a:b:c']) expect(() => parseQuery(s)).not.toThrow();
+  });
+
+  it('attr. compares numbers with > >= < <=, and = finds a number however it is spelled', () => {
+    const f = parseQuery('attr.gen_ai.usage.input_tokens>1000').filters[0]!;
+    expect(f).toEqual({ kind: 'attr', key: 'gen_ai.usage.input_tokens', op: '>', pattern: '1000' });
+    const gt = attrTest(f as Extract<typeof f, { kind: 'attr' }>);
+    expect([gt('1001'), gt('1000'), gt('999.5'), gt('1e4'), gt('many')]).toEqual([true, false, false, true, false]);
+    const le = parseQuery('attr.cost<=0.5').filters[0]!;
+    const leTest = attrTest(le as Extract<typeof le, { kind: 'attr' }>);
+    expect([leTest('0.5'), leTest('0.25'), leTest('-1'), leTest('0.51'), leTest('')]).toEqual([true, true, true, false, false]);
+    const eq = parseQuery('attr.http.status_code=500.0').filters[0]!;
+    const eqTest = attrTest(eq as Extract<typeof eq, { kind: 'attr' }>);
+    expect([eqTest('500'), eqTest('500.0'), eqTest('5000'), eqTest('500 ')]).toEqual([true, true, false, false]);
+    expect(parseQuery('attr.x>').filters).toEqual([]);
+    expect(parseQuery('attr.x>').hints).toEqual([]);
+    expect(parseQuery('attr.x<=big').hints[0]).toMatch(/compares numbers/);
   });
 
   it('text being typed is text: "KeyError:" and a URL-like word', () => {

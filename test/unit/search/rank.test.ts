@@ -18,7 +18,7 @@ async function order(docs: SearchDoc[], q: string, runs: Run[] = [run('r1', NOW 
   const b = new IndexBuilder('s.db', 'flujo');
   b.addRuns(runs);
   b.addSpans(docs);
-  const r = await b.finish().search(q, { now: NOW });
+  const r = await (await b.finish()).search(q, { now: NOW });
   return r.spans.map((h) => `${h.spanId}:${h.field}`);
 }
 
