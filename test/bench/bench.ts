@@ -10,7 +10,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildIndex } from '../../src/analysis/search/search';
+import { buildIndex, updateIndex } from '../../src/analysis/search/search';
 import { storeStats } from '../../src/analysis/stats';
 import { openStore } from '../../src/sources/open';
 import { readWholeFile } from '../../src/sqlite/read';
@@ -103,13 +103,36 @@ async function main(): Promise<void> {
 
 // ---- search: the index built once, then each query against the same query as a native LIKE scan ----
 
+/** Watches the event loop: the longest time it could not run a timer (the editor would freeze that long). */
+function pauseMeter(): () => number {
+  let longest = 0;
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 2);
+  return () => {
+    clearInterval(timer);
+    return longest;
+  };
+}
+
 async function searchBench(): Promise<void> {
-  const s = await openStore(store);
+  // A copy that the update part appends runs to (the cached store stays as written).
+  const copyDir = path.join(dir, 'search-copy');
+  fs.rmSync(copyDir, { recursive: true, force: true });
+  fs.mkdirSync(copyDir);
+  const copy = path.join(copyDir, 'flujo_ops.db');
+  for (const f of ['', '-wal']) if (fs.existsSync(store + f)) fs.copyFileSync(store + f, copy + f);
+  let s = await openStore(copy);
   const [newest] = await s.listRuns({ limit: 1 });
   const spans = await s.getSpans(newest.id);
   const t0 = performance.now();
+  const buildPause = pauseMeter();
   const index = await buildIndex(s);
   const buildMs = performance.now() - t0;
+  const buildPauseMs = buildPause();
   const heapMb = process.memoryUsage().heapUsed / 1e6;
   await s.close();
   const spanFrag = spans[1]!.id.slice(9, 18);
@@ -128,6 +151,7 @@ async function searchBench(): Promise<void> {
     { name: 'status + name glob', q: 'status:error name:call_*', where: `${failed} AND s.name LIKE 'call\\_%' ESCAPE '\\'`, params: [] },
     { name: 'attribute filter', q: 'attr.flujo.step.type=LoopStep', where: `s.attributes LIKE '%"flujo.step.type":"LoopStep"%'`, params: [] },
     { name: 'status + duration', q: 'status:error dur>2s', where: `${failed} AND s.end_time - s.start_time > 2`, params: [] },
+    { name: 'numeric attribute', q: 'attr.latency_s>0.9', where: "json_extract(s.attributes, '$.latency_s') > 0.9", params: [] },
   ];
   const rows: Array<[string, string, number, number | undefined, number]> = [];
   for (const { q, name } of queries) {
@@ -154,6 +178,32 @@ async function searchBench(): Promise<void> {
     console.log(`${`${name}: ${q}`.padEnd(w)}  ${`${ours.toFixed(1)} ms`.padStart(10)}  ${nat.padStart(10)}  ${ratio.padStart(7)}  ${String(total).padStart(8)}`);
   }
   console.log('\nLIKE scan = python3 sqlite3 on the same file: COUNT(*) and the first 50 rows of spans WHERE <the query as LIKE>.');
+  console.log(`longest pause of the event loop while building the index: ${buildPauseMs.toFixed(0)} ms`);
+
+  // ---- kept up to date: a live Flujo appends a run (to the -wal); the store is re-read and the index updated ----
+  const times: Array<{ reopen: number; update: number; pause: number; changed: number }> = [];
+  let ix = index;
+  for (let i = 0; i < Math.min(reps, 5); i++) {
+    execFileSync('python3', [path.join(root, 'test/e2e/append_run.py'), copy, '--status', i % 2 ? 'completed' : 'failed', '--seed', String(100 + i)], { encoding: 'utf8' });
+    const pause = pauseMeter();
+    const r0 = performance.now();
+    s = await openStore(copy);
+    const r1 = performance.now();
+    const u = await updateIndex(ix, s);
+    const r2 = performance.now();
+    times.push({ reopen: r1 - r0, update: r2 - r1, pause: pause(), changed: u.changedRuns });
+    if (u.rebuilt) throw new Error('bench: an appended run rebuilt the whole index');
+    ix = u.index;
+    await s.close();
+  }
+  const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const upd = med(times.map((t) => t.update));
+  console.log(
+    `\nkept up to date (a run appended by a live Flujo, median of ${times.length}): re-read the store ${med(times.map((t) => t.reopen)).toFixed(0)} ms` +
+      ` + update the index ${upd.toFixed(0)} ms (${times[0]!.changed} run re-read) vs building it again ${(buildMs / 1000).toFixed(1)} s` +
+      ` (${(upd / buildMs).toFixed(3)}×); longest pause ${Math.max(...times.map((t) => t.pause)).toFixed(0)} ms`,
+  );
+  fs.rmSync(copyDir, { recursive: true, force: true });
 }
 
 main().then(searchBench).catch((e: unknown) => {

@@ -1,13 +1,24 @@
 // Search Traces in real VS Code (code-server in Chromium) on the demo workspace
 // (scripts/demo-workspace.mjs): run "Spanlens: Search Traces", type a failing span's error text,
 // choose the score_risk span, land in its Span Details and at its source line (enrich.py:24).
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { writeDemoWorkspace, type DemoManifest } from '../../scripts/demo-workspace.mjs';
-import { moveMouseAway, openViewContainer, treeItems, webviewFrame, editorTab, type VscodeSession, launch } from './harness';
+import type { DemoManifest } from '../../scripts/demo-workspace.mjs';
+import {
+  appendRun,
+  closeAndRemove,
+  editorTab,
+  extensionLog,
+  launch,
+  logEntries,
+  makeDemoWorkspace,
+  moveMouseAway,
+  openSpanlens,
+  screenshotFailures,
+  treeItems,
+  webviewFrame,
+  type VscodeSession,
+} from './harness';
 
 /** Opens the Search Traces picker through the command palette (the picker replaces the palette in the same widget). */
 async function openSearch(page: Page): Promise<void> {
@@ -36,21 +47,20 @@ describe('Search Traces on the demo workspace', () => {
   let page: Page;
   let manifest: DemoManifest;
   let tmp: string;
+  let store: string;
 
   beforeAll(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'spanlens-e2e-search-'));
-    const ws = writeDemoWorkspace({ dir: path.join(tmp, 'demo-workspace') });
+    const ws = makeDemoWorkspace('spanlens-e2e-search-');
+    tmp = ws.tmp;
+    store = ws.store;
     manifest = ws.manifest;
     vs = await launch({ workspace: ws.dir, name: 'search' });
     page = vs.page;
-    await openViewContainer(page, 'Spanlens');
-    await vs.waitForActivation('spanlens.spanlens');
+    await openSpanlens(vs);
   });
 
-  afterAll(async () => {
-    await vs?.close();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => closeAndRemove(vs, tmp));
+  screenshotFailures('search', () => vs);
 
   test('typing KeyError lists runs and spans, grouped, with the error text', async () => {
     await expect.poll(async () => (await treeItems(page, 'Runs')).filter((r) => r.level === 2).length, { timeout: 45_000 }).toBeGreaterThan(10);
@@ -122,5 +132,26 @@ describe('Search Traces on the demo workspace', () => {
     await expect.poll(async () => (await pickerRows(page)).some((l) => l.includes('KeyError')), { timeout: 10_000 }).toBe(true);
     await vs.screenshot('search-recent');
     await page.keyboard.press('Escape');
+  });
+
+  test('a run a live pipeline appends shows up in the open picker, the index updated (not rebuilt)', async () => {
+    await openSearch(page);
+    await page.keyboard.type('nightly_rollup');
+    await expect.poll(async () => (await pickerRows(page)).some((l) => /No runs or spans match/i.test(l)), { timeout: 15_000 }).toBe(true);
+    // A Flujo process writes a new failed run (left in the -wal, as a live one does).
+    const run = appendRun(store, ['--pipeline', 'nightly_rollup', '--status', 'failed']);
+    await expect
+      .poll(async () => (await pickerRows(page)).some((l) => l.startsWith('nightly_rollup · ') && l.includes(run.id.slice(0, 12))), { timeout: 30_000 })
+      .toBe(true);
+    // Its failing span, by its error text and the new pipeline together.
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.fill('pipeline:nightly_rollup status:error "empty response"');
+    await expect.poll(async () => (await pickerRows(page)).some((l) => /^write · .*⟦empty response⟧/.test(l)), { timeout: 15_000 }).toBe(true);
+    await moveMouseAway(page);
+    await vs.screenshot('search-live-appended-run');
+    await page.keyboard.press('Escape');
+    const log = logEntries(extensionLog(vs.server, 'spanlens.spanlens'));
+    expect(log.some((e) => /^Search index of .*flujo_ops\.db updated: 1 runs re-read or dropped/.test(e.text))).toBe(true);
+    expect(log.filter((e) => /^Indexed .*flujo_ops\.db for search/.test(e.text))).toHaveLength(1);
   });
 });

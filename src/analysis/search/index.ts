@@ -166,11 +166,15 @@ export class SearchIndex {
     if (terms.length === 0 && q.filters.length === 0) return { hits: [], total: 0 };
     const heap = new TopK(limit);
     let total = 0;
-    let base = 0;
-    for (let i = 0; i < this.segments.length; i++) {
+    const bases: number[] = [];
+    for (let i = 0, b = 0; i < this.segments.length; i++) {
+      bases.push(b);
+      b += this.segments[i]!.docs(kind).n;
+    }
+    // Newer segments first, for the same reason the walk goes backwards.
+    for (let i = this.segments.length - 1; i >= 0; i--) {
       const seg = this.segments[i]!;
-      total += await this.walk(seg, seg.docs(kind), this.dead[i], base, q, terms, heap, opts);
-      base += seg.docs(kind).n;
+      total += await this.walk(seg, seg.docs(kind), this.dead[i], bases[i]!, q, terms, heap, opts);
     }
     const hits = heap.sorted().map((e) => {
       let d = e.doc;
@@ -205,7 +209,8 @@ export class SearchIndex {
     const durs: Array<Extract<SearchFilter, { kind: 'dur' }>> = [];
     let since = -Infinity;
     /** Per attr filter: the text pairs that pass, and (numeric attributes) the documents that pass. */
-    const attrMasks: Array<{ pairs: Uint8Array; docs: Uint8Array | undefined }> = [];
+    const attrPairs: Array<Uint8Array | null> = [];
+    const attrDocs: Uint8Array[] = [];
     const rt = seg.runs;
     for (const f of q.filters) {
       switch (f.kind) {
@@ -236,7 +241,12 @@ export class SearchIndex {
           since = Math.max(since, now - f.ms);
           break;
         case 'attr':
-          attrMasks.push({ pairs: t.attrs.withKey(f.key, attrTest(f)), docs: numberMask(t, f) });
+          {
+            const pairs = t.attrs.withKey(f.key, attrTest(f));
+            // No text value passes (a numeric attribute, say): no document's pairs need a look.
+            attrPairs.push(pairs.includes(1) ? pairs : null);
+          }
+          attrDocs.push(numberMask(t, f) ?? NO_DOCS);
           break;
         case 'store':
         case 'is':
@@ -250,13 +260,15 @@ export class SearchIndex {
     // ---- one walk over the columns, offering matches to the heap ----
     let total = 0;
     const { status, run, dur, start, name, attrStart, attrIds } = t;
-    for (let c0 = 0; c0 < t.n; c0 += CHUNK) {
-      if (c0 > 0 && signal) {
+    // Newest documents last (stores append), so walking backwards offers the likely best first
+    // and the heap turns most later ones away without a change. The result is the same.
+    for (let c1 = t.n; c1 > 0; c1 -= CHUNK) {
+      if (c1 < t.n && signal) {
         await nextTurn();
         if (signal.aborted) throw abortError();
       }
-      const c1 = Math.min(t.n, c0 + CHUNK);
-      docs: for (let d = c0; d < c1; d++) {
+      const c0 = Math.max(0, c1 - CHUNK);
+      docs: for (let d = c1 - 1; d >= c0; d--) {
         if (((statusBits >> status[d]!) & 1) === 0) continue;
         if (dead && dead[run[d]!] === 1) continue;
         if (nameMask && nameMask[name[d]!] === 0) continue;
@@ -266,9 +278,12 @@ export class SearchIndex {
         for (const f of durs) if (!durOk(f.op, f.ms, dur[d]!)) continue docs;
         const a0 = attrStart[d]!;
         const a1 = attrStart[d + 1]!;
-        for (const m of attrMasks) {
-          let ok = m.docs !== undefined && m.docs[d] === 1;
-          for (let a = a0; a < a1 && !ok; a++) if (m.pairs[attrIds[a]!] === 1) ok = true;
+        for (let f = 0; f < attrPairs.length; f++) {
+          if (attrDocs[f]![d] === 1) continue;
+          const pairs = attrPairs[f]!;
+          if (pairs === null) continue docs;
+          let ok = false;
+          for (let a = a0; a < a1 && !ok; a++) if (pairs[attrIds[a]!] === 1) ok = true;
           if (!ok) continue docs;
         }
         let score = 0;
@@ -369,6 +384,8 @@ function termMarks(t: DocTable, term: string): Uint8Array {
   }
   return out;
 }
+
+const NO_DOCS = new Uint8Array(0);
 
 /** Documents whose numeric attribute `f.key` passes the filter; undefined when no document has it as a number. */
 function numberMask(t: DocTable, f: Extract<SearchFilter, { kind: 'attr' }>): Uint8Array | undefined {

@@ -17,6 +17,8 @@ const BUCKET_BITS = 12;
 
 /** Entries whose trigrams are recorded between turns of the event loop (~50 ms of work). */
 const GRAM_CHUNK = 1 << 17;
+/** Entries joined into the table's text between turns of the event loop (~10 ms of work). */
+const JOIN_CHUNK = 1 << 16;
 
 function gram(a: number, b: number, c: number): number {
   return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b) ^ Math.imul(c, 0xc2b2ae35)) >>> (32 - BUCKET_BITS);
@@ -88,9 +90,24 @@ export class TextTable {
     }
     offs[this.parts.length] = o;
     this.offs = offs;
-    this.text = this.parts.length > 0 ? this.parts.join(SEP) + SEP : '';
-    const lower = fold(this.text);
-    this.lower = lower === this.text ? this.text : lower;
+    // Joined (and lower-cased) a slice of entries at a time: a million ids in one join would
+    // hold the event loop for a tenth of a second or more.
+    const texts: string[] = [];
+    const lowers: string[] = [];
+    let same = true;
+    for (let i = 0; i < this.parts.length; i += JOIN_CHUNK) {
+      if (i > 0) {
+        await nextTurn();
+        if (signal?.aborted) throw abortError();
+      }
+      const piece = this.parts.slice(i, i + JOIN_CHUNK).join(SEP) + SEP;
+      const low = fold(piece);
+      if (low !== piece) same = false;
+      texts.push(piece);
+      lowers.push(low);
+    }
+    this.text = texts.join('');
+    this.lower = same ? this.text : lowers.join('');
     this.parts = [];
     this.map = undefined;
     if (this.pairMap && this.pairMap.size > 0) {

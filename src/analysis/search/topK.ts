@@ -51,11 +51,10 @@ export class TopK {
   }
 
   private swap(i: number, j: number): void {
-    for (const a of [this.docs, this.scores, this.starts, this.tags]) {
-      const t = a[i]!;
-      a[i] = a[j]!;
-      a[j] = t;
-    }
+    swap(this.docs, i, j);
+    swap(this.scores, i, j);
+    swap(this.starts, i, j);
+    swap(this.tags, i, j);
   }
 
   sorted(): Array<{ doc: number; score: number; tag: number }> {
@@ -63,4 +62,10 @@ export class TopK {
     idx.sort((i, j) => (this.worse(j, i) ? -1 : this.worse(i, j) ? 1 : 0));
     return idx.map((i) => ({ doc: this.docs[i]!, score: this.scores[i]!, tag: this.tags[i]! }));
   }
+}
+
+function swap(a: number[], i: number, j: number): void {
+  const t = a[i]!;
+  a[i] = a[j]!;
+  a[j] = t;
 }

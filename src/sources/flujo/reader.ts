@@ -199,11 +199,16 @@ class FlujoStore implements TraceStore {
   async runVersions(): Promise<Map<string, string>> {
     const v = new Map<string, string>();
     const running: string[] = [];
-    for (const [id, record, rawStatus] of selectRunRecords(this.snap, this.schema)) {
-      v.set(id, record);
-      if (statusOfRaw(rawStatus) === 'running') running.push(id);
+    for (let afterId = ''; ; ) {
+      const page = selectRunRecords(this.snap, this.schema, { afterId, limit: LIST_PAGE });
+      for (const [id, record, rawStatus] of page) {
+        v.set(id, record);
+        if (statusOfRaw(rawStatus) === 'running') running.push(id);
+      }
+      await nextTurn();
+      if (page.length < LIST_PAGE) break;
+      afterId = page[page.length - 1]![0];
     }
-    await nextTurn();
     const add = (id: unknown, part: string): void => {
       const key = String(id ?? '');
       v.set(key, (v.get(key) ?? '') + part);

@@ -128,10 +128,15 @@ export function selectRuns(
 }
 
 /**
- * Every run's record as one text per run, without parsing a value: what runVersions compares
- * (the columns selectRuns reads, so any change a Run would show moves it).
+ * A page of runs' records (by run id, after `afterId`) as one text per run, without parsing a
+ * value: what runVersions compares (the columns selectRuns reads, so any change a Run would
+ * show moves it).
  */
-export function selectRunRecords(snap: SqliteSnapshot, schema: FlujoSchema): Array<[id: string, record: string, rawStatus: string]> {
+export function selectRunRecords(
+  snap: SqliteSnapshot,
+  schema: FlujoSchema,
+  page: { afterId: string; limit: number },
+): Array<[id: string, record: string, rawStatus: string]> {
   const runCols = RUN_COLUMNS.filter((c) => schema.runsColumns.has(c));
   const wsCols = schema.workflowState ? WS_COLUMNS.filter((c) => schema.wsColumns.has(c)) : [];
   const select = [
@@ -144,7 +149,8 @@ export function selectRunRecords(snap: SqliteSnapshot, schema: FlujoSchema): Arr
     ...wsCols.map((c) => `ws.${c}`),
   ];
   const out: Array<[string, string, string]> = [];
-  snap.each(`SELECT ${select.join(', ')} FROM ${fromRuns(schema)}`, undefined, (row) => {
+  const sql = `SELECT ${select.join(', ')} FROM ${fromRuns(schema)} WHERE r.run_id > ? ORDER BY r.run_id LIMIT ?`;
+  snap.each(sql, [page.afterId, page.limit], (row) => {
     out.push([String(row[0]), row.join('\u0001'), row[1] === null || row[1] === undefined ? '' : String(row[1])]);
   });
   return out;
