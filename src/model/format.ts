@@ -12,12 +12,13 @@ const pad2 = (n: number): string => String(n).padStart(2, '0');
 export function formatDuration(ms: number | undefined): string {
   if (ms === undefined || !Number.isFinite(ms)) return '—';
   if (ms < 0) return `-${formatDuration(-ms)}`;
-  if (ms < 1) return `${ms === 0 ? '0' : ms.toFixed(2)} ms`;
-  if (ms < 10) return `${trimZero(ms.toFixed(1))} ms`;
-  if (ms < 1000) return `${Math.round(ms)} ms`;
+  // Each bound is where rounding would carry into the next unit ("1000 ms" must be "1.00 s").
+  if (ms < 0.995) return `${ms === 0 ? '0' : ms.toFixed(2)} ms`;
+  if (ms < 9.95) return `${trimZero(ms.toFixed(1))} ms`;
+  if (ms < 999.5) return `${Math.round(ms)} ms`;
   const s = ms / 1000;
   // Under a minute the decimals matter; rounding 59.96 s up must not print "60.0 s".
-  if (s < 10) return `${s.toFixed(2)} s`;
+  if (s < 9.995) return `${s.toFixed(2)} s`;
   if (s < 59.95) return `${s.toFixed(1)} s`;
   const totalS = Math.round(s);
   if (totalS < 3600) return `${Math.floor(totalS / 60)}m ${pad2(totalS % 60)}s`;
