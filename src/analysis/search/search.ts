@@ -48,21 +48,23 @@ export async function buildIndex(store: TraceStore, opts: BuildOptions = {}): Pr
   const versions = store.runVersions ? await store.runVersions() : undefined;
   const runs = await store.listRuns();
   if (opts.signal?.aborted) throw abortError();
+  const b = await readInto(store, runs, undefined, opts);
+  return b.finish(versions, opts.signal);
+}
+
+/** A builder holding `runs` and the spans of the store (or of `runIds` only). */
+async function readInto(store: TraceStore, runs: readonly Run[], runIds: ReadonlySet<string> | undefined, opts: BuildOptions): Promise<IndexBuilder> {
   const b = new IndexBuilder(store.id, store.format);
   b.addRuns(runs);
   let n = 0;
-  await scanStore(
-    store,
-    runs,
-    (docs) => {
-      b.addSpans(docs);
-      n += docs.length;
-      opts.onProgress?.(n);
-    },
-    opts.signal,
-  );
+  const onBatch = (docs: SearchDoc[]): void => {
+    b.addSpans(docs);
+    n += docs.length;
+    opts.onProgress?.(n);
+  };
+  if (runIds === undefined || runIds.size > 0) await scanStore(store, runs, onBatch, opts.signal, runIds);
   if (opts.signal?.aborted) throw abortError();
-  return b.finish(versions, opts.signal);
+  return b;
 }
 
 /** When an update is a whole rebuild instead: this share of runs changed, or this many segments or dead documents piled up. */
@@ -110,25 +112,9 @@ export async function planUpdate(old: SearchIndex, store: TraceStore, signal?: A
  * `old` is left as it was, so it keeps answering queries meanwhile.
  */
 export async function applyUpdate(old: SearchIndex, store: TraceStore, update: IndexUpdate, opts: BuildOptions = {}): Promise<SearchIndex> {
-  const b = new IndexBuilder(store.id, store.format);
   const ids = [...update.changed];
   const runs = ids.length === 0 ? [] : (await store.listRuns({ ids })).filter((r) => update.changed.has(r.id));
-  b.addRuns(runs);
-  let n = 0;
-  if (ids.length > 0) {
-    await scanStore(
-      store,
-      runs,
-      (docs) => {
-        b.addSpans(docs);
-        n += docs.length;
-        opts.onProgress?.(n);
-      },
-      opts.signal,
-      update.changed,
-    );
-  }
-  if (opts.signal?.aborted) throw abortError();
+  const b = await readInto(store, runs, update.changed, opts);
   return old.withSegment(await b.segment(opts.signal), update.replaced, update.versions);
 }
 
