@@ -102,6 +102,23 @@ describe('Search Traces on the demo workspace', () => {
     await expect.poll(async () => (await pickerRows(page)).some((l) => /unknown filter/.test(l)), { timeout: 15_000 }).toBe(false);
   });
 
+  test('a numeric attribute filter lists spans by number; a word after > is a hint', async () => {
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.fill('attr.flujo.budget.actual_tokens>=800 is:span');
+    await expect.poll(async () => (await pickerRows(page))[0] ?? '', { timeout: 15_000 }).toMatch(/^Spans — \d+/);
+    const rows = await pickerRows(page);
+    expect(rows.slice(1).length).toBeGreaterThan(0);
+    expect(rows.some((l) => /hint|unknown filter/i.test(l))).toBe(false);
+    // Each shows the attribute that matched, its value set off.
+    for (const l of rows.slice(1)) expect(Number(/flujo\.budget\.actual_tokens=⟦(\d+)⟧/.exec(l)?.[1])).toBeGreaterThanOrEqual(800);
+    await moveMouseAway(page);
+    await vs.screenshot('search-numeric-attribute');
+    await input.fill('attr.flujo.budget.actual_tokens>lots');
+    await expect.poll(async () => (await pickerRows(page)).some((l) => /compares numbers/.test(l)), { timeout: 15_000 }).toBe(true);
+    await input.fill('KeyError');
+    await expect.poll(async () => (await pickerRows(page)).some((l) => /^score_risk · /.test(l)), { timeout: 15_000 }).toBe(true);
+  });
+
   test('choosing the score_risk span opens Span Details and enrich.py at line 24, and selects it in the Runs view', async () => {
     const failedRun = manifest.scenarios.failedTraceback!;
     const row = page

@@ -45,6 +45,8 @@ export const STATUS_CODE = new Map<Status, number>(STATUSES.map((s, i) => [s, i]
 
 /** One numeric attribute of a table: the documents that have it and their values, in document order. */
 export interface NumberColumn {
+  /** The key as first spelled (the column's map key is lower-cased). */
+  key: string;
   docs: Int32Array;
   values: Float64Array;
 }
@@ -85,14 +87,14 @@ export class DocTable {
   attrIds: Int32Array = new Int32Array(0);
   /** Numeric attributes per lower-cased key: which documents, which values (`attr.key>100`). */
   numbers = new Map<string, NumberColumn>();
-  private numberBuilders = new Map<string, { docs: IntBuilder; values: FloatBuilder }>();
+  private numberBuilders = new Map<string, { key: string; docs: IntBuilder; values: FloatBuilder }>();
   private readonly lowerKeys = new Map<string, string>();
   private readonly visit = (k: string, v: string): void => this.b.attrIds.push(this.attrs.addPair(k, v));
   private readonly visitNumber = (k: string, v: number): void => {
     let lk = this.lowerKeys.get(k);
     if (lk === undefined) this.lowerKeys.set(k, (lk = fold(k)));
     let nb = this.numberBuilders.get(lk);
-    if (!nb) this.numberBuilders.set(lk, (nb = { docs: new IntBuilder(), values: new FloatBuilder() }));
+    if (!nb) this.numberBuilders.set(lk, (nb = { key: k, docs: new IntBuilder(), values: new FloatBuilder() }));
     nb.docs.push(this.n);
     nb.values.push(v);
   };
@@ -122,7 +124,7 @@ export class DocTable {
     this.err = b.err.done();
     this.attrStart = b.attrStart.done();
     this.attrIds = b.attrIds.done();
-    for (const [k, nb] of this.numberBuilders) this.numbers.set(k, { docs: nb.docs.done(), values: nb.values.done() });
+    for (const [k, nb] of this.numberBuilders) this.numbers.set(k, { key: nb.key, docs: nb.docs.done(), values: nb.values.done() });
     this.numberBuilders = new Map();
     for (const t of [this.ids, this.names, this.errors, this.attrs]) {
       await nextTurn();

@@ -16,7 +16,7 @@ import type { SearchDoc } from '../../sources/types';
 import { abortError, nextTurn } from '../../sources/scanTurn';
 import { DocTable, STATUS_CODE, type RunTable } from './columns';
 import { attrNumberTest, attrTest, durOk, parseQuery, textMatcher, type ParsedQuery, type SearchFilter } from './query';
-import { FIELD_SCORE, fold, snippetOf, type MatchField, type SearchHit } from './rank';
+import { FIELD_SCORE, fold, pairSnippet, snippetOf, type MatchField, type SearchHit } from './rank';
 import { BIG_TABLE } from './textTable';
 import { TopK } from './topK';
 
@@ -176,11 +176,12 @@ export class SearchIndex {
       const seg = this.segments[i]!;
       total += await this.walk(seg, seg.docs(kind), this.dead[i], bases[i]!, q, terms, heap, opts);
     }
+    const firstAttr = q.filters.find((f): f is AttrFilter => f.kind === 'attr');
     const hits = heap.sorted().map((e) => {
       let d = e.doc;
       for (const seg of this.segments) {
         const t = seg.docs(kind);
-        if (d < t.n) return this.hit(seg, t, kind, d, e.score, e.tag, terms);
+        if (d < t.n) return this.hit(seg, t, kind, d, e.score, e.tag, terms, firstAttr);
         d -= t.n;
       }
       throw new Error(`search: document ${e.doc} is in no segment`);
@@ -306,7 +307,16 @@ export class SearchIndex {
     return total;
   }
 
-  private hit(seg: Segment, t: DocTable, kind: 'run' | 'span', d: number, score: number, tag: number, terms: string[]): SearchHit {
+  private hit(
+    seg: Segment,
+    t: DocTable,
+    kind: 'run' | 'span',
+    d: number,
+    score: number,
+    tag: number,
+    terms: string[],
+    attr: AttrFilter | undefined,
+  ): SearchHit {
     const rt = seg.runs;
     const ri = t.run[d]!;
     const h: SearchHit = {
@@ -326,8 +336,10 @@ export class SearchIndex {
     const st = t.start[d]!;
     if (!Number.isNaN(st)) h.startMs = st;
     if (tag < 0) {
+      // Filters only: the attribute the (first) attr. filter matched, else the error, else the name.
+      const pair = attr ? matchedPair(t, d, attr) : undefined;
       const e = t.err[d]!;
-      Object.assign(h, snippetOf(e >= 0 ? t.errors.get(e) : h.name, undefined));
+      Object.assign(h, pair !== undefined ? pairSnippet(pair) : snippetOf(e >= 0 ? t.errors.get(e) : h.name, undefined));
       return h;
     }
     const field = FIELDS[tag % 8]!;
@@ -386,6 +398,34 @@ function termMarks(t: DocTable, term: string): Uint8Array {
 }
 
 const NO_DOCS = new Uint8Array(0);
+
+type AttrFilter = Extract<SearchFilter, { kind: 'attr' }>;
+
+/** Document `d`'s first attribute that passes `f`, as `key=value` (text pairs first, then numbers). */
+function matchedPair(t: DocTable, d: number, f: AttrFilter): string | undefined {
+  const test = attrTest(f);
+  for (let a = t.attrStart[d]!; a < t.attrStart[d + 1]!; a++) {
+    const s = t.attrs.get(t.attrIds[a]!);
+    const eq = s.indexOf('=');
+    const low = fold(s);
+    if (low.slice(0, eq) === f.key && test(low.slice(eq + 1))) return s;
+  }
+  const col = t.numbers.get(f.key);
+  if (!col) return undefined;
+  const testNumber = attrNumberTest(f);
+  // Documents are in order in the column: the first entry of d by binary search.
+  let lo = 0;
+  let hi = col.docs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (col.docs[mid]! < d) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < col.docs.length && col.docs[i] === d; i++) {
+    if (testNumber(col.values[i]!)) return `${col.key}=${String(col.values[i]!)}`;
+  }
+  return undefined;
+}
 
 /** Documents whose numeric attribute `f.key` passes the filter; undefined when no document has it as a number. */
 function numberMask(t: DocTable, f: Extract<SearchFilter, { kind: 'attr' }>): Uint8Array | undefined {

@@ -6,7 +6,7 @@ import type { Run } from '../../model/types';
 import type { SearchDoc } from '../../sources/types';
 import { BIG_TABLE, type SearchOptions, type SearchResult } from './index';
 import { attrNumberTest, attrTest, durOk, parseQuery, textMatcher, type ParsedQuery } from './query';
-import { better, FIELD_SCORE, flattenAttributes, fold, idMatch, snippetOf, type MatchField, type SearchHit } from './rank';
+import { better, FIELD_SCORE, flattenAttributes, fold, idMatch, pairSnippet, snippetOf, type MatchField, type SearchHit } from './rank';
 
 interface Doc {
   kind: 'run' | 'span';
@@ -65,10 +65,14 @@ export function plainSearch(
     return d;
   });
   const is = q.filters.find((f) => f.kind === 'is');
+  const firstAttr = q.filters.find((f): f is Extract<typeof f, { kind: 'attr' }> => f.kind === 'attr');
   const go = (docs: Doc[]): { hits: SearchHit[]; total: number } => {
     const terms = docs.length > BIG_TABLE ? q.terms.filter((x) => x.length >= 3) : q.terms;
     if (terms.length === 0 && q.filters.length === 0) return { hits: [], total: 0 };
-    const found: Array<{ d: Doc; seq: number; score: number; field: MatchField | 'filter'; term?: string; text: string }> = [];
+    const found: Array<{ d: Doc; seq: number; score: number; field: MatchField | 'filter'; term?: string; text: string; pair?: string }> = [];
+    // A numeric attribute's key as first spelled in these documents (the index keeps one spelling per key).
+    const numberKeys = new Map<string, string>();
+    for (const doc of docs) for (const [k] of doc.numbers) if (!numberKeys.has(fold(k))) numberKeys.set(fold(k), k);
     docs.forEach((d, seq) => {
       for (const f of q.filters) {
         switch (f.kind) {
@@ -109,6 +113,7 @@ export function plainSearch(
       let field: MatchField | 'filter' = 'filter';
       let term: string | undefined;
       let text = d.error ?? d.name;
+      let pair: string | undefined;
       for (const t of terms) {
         let f: MatchField | undefined = idMatch(fold(d.id), t);
         let tx = d.id;
@@ -130,15 +135,26 @@ export function plainSearch(
           text = tx;
         }
       }
-      found.push({ d, seq, score, field, term, text });
+      if (field === 'filter' && firstAttr) {
+        // Filters only: the attribute the first attr. filter matched is what the hit shows.
+        const test = attrTest(firstAttr);
+        const testNumber = attrNumberTest(firstAttr);
+        const prefix = `${firstAttr.key}=`;
+        pair = d.pairs.find((p) => fold(p).startsWith(prefix) && test(fold(p).slice(prefix.length)));
+        if (pair === undefined) {
+          const n = d.numbers.find(([k, v]) => fold(k) === firstAttr.key && testNumber(v));
+          if (n) pair = `${numberKeys.get(fold(n[0])) ?? n[0]}=${String(n[1])}`;
+        }
+      }
+      found.push({ d, seq, score, field, term, text, pair });
     });
     found.sort((a, b) => (better(a.score, a.d.startMs, a.seq, b.score, b.d.startMs, b.seq) ? -1 : 1));
-    const hits = found.slice(0, limit).map(({ d, score, field, term, text }) => {
+    const hits = found.slice(0, limit).map(({ d, score, field, term, text, pair }) => {
       const h: SearchHit = { kind: d.kind, store, runId: d.runId, runName: d.runName, name: d.name, status: d.status, score, field, snippet: '' };
       if (d.kind === 'span') h.spanId = d.id;
       if (d.durationMs !== undefined) h.durationMs = d.durationMs;
       if (!Number.isNaN(d.startMs)) h.startMs = d.startMs;
-      Object.assign(h, snippetOf(text, term));
+      Object.assign(h, pair !== undefined ? pairSnippet(pair) : snippetOf(text, term));
       return h;
     });
     return { hits, total: found.length };

@@ -131,6 +131,14 @@ export function better(scoreA: number, startA: number, seqA: number, scoreB: num
 
 const SNIPPET = 120;
 
+/** A `key=value` pair an attr. filter matched, its value set off (the whole value, when it fits). */
+export function pairSnippet(pair: string): { snippet: string; match?: [number, number] } {
+  const flat = pair.replace(/\s+/g, ' ');
+  const eq = flat.indexOf('=');
+  if (flat.length > SNIPPET || eq < 0) return snippetOf(flat, undefined);
+  return { snippet: flat, match: [eq + 1, flat.length] };
+}
+
 /** The text around a match, on one line, with where the match is in it. */
 export function snippetOf(text: string, lowerTerm: string | undefined): { snippet: string; match?: [number, number] } {
   const flat = text.replace(/\s+/g, ' ');

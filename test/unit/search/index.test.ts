@@ -35,6 +35,18 @@ describe('search index against a plain scan', () => {
     }
   });
 
+  it('a hit found by filters alone shows the attribute an attr. filter matched, its value set off', async () => {
+    const n = await ix.search('attr.latency_s>0.5 is:span', { limit: 3, now: NOW });
+    expect(n.spans.length).toBe(3);
+    for (const h of n.spans) {
+      expect(h.field).toBe('filter');
+      expect(h.snippet).toMatch(/^latency_s=0\.\d+/);
+      expect(Number(h.snippet.slice(h.match![0], h.match![1]))).toBeGreaterThan(0.5);
+    }
+    const t = await ix.search('status:error attr.flujo.step.type=LoopStep', { limit: 1, now: NOW });
+    expect(t.spans[0]).toMatchObject({ snippet: 'flujo.step.type=LoopStep', match: [16, 24] });
+  });
+
   it('the generated store has matches for most queries (the comparison means something)', async () => {
     let nonEmpty = 0;
     for (const q of QUERIES) {
