@@ -1,7 +1,7 @@
 /**
  * Flujo's bulk span scan for search (TraceStore.scanSpans): the `spans` table read in pages
- * by rowid (the event loop breathes between pages; a signal stops it), then the spans of
- * runs stored without span rows (trace tree or steps).
+ * by rowid (the event loop breathes between pages; a signal stops it), or with `runIds` just
+ * those runs' rows, then the spans of runs stored without span rows (trace tree or steps).
  */
 import type { Attributes, Span } from '../../model/types';
 import type { SqliteSnapshot } from '../../sqlite/snapshot';
@@ -13,7 +13,6 @@ import { parseAttributes, secondsToMs } from './values';
 
 /** Spans per page: about 50 ms of the extension host's time each. */
 const PAGE = 5_000;
-
 
 const COLUMNS = 'SELECT s.rowid, s.span_id, s.run_id, s.name, s.status, s.end_time - s.start_time, s.attributes FROM spans s ';
 
