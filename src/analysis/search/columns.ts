@@ -9,37 +9,34 @@ import { nextTurn } from '../../sources/scanTurn';
 import { fold, visitAttributes } from './rank';
 import { TextTable } from './textTable';
 
-class IntBuilder {
-  a: Int32Array = new Int32Array(1024);
+type Numbers = Int32Array | Float64Array;
+
+/** A typed array that grows as values are pushed (doubling), cut to length when done. */
+class Grower<A extends Numbers> {
   n = 0;
+  constructor(
+    private a: A,
+    private readonly make: (length: number) => A,
+  ) {}
   push(v: number): void {
     if (this.n === this.a.length) {
-      const b = new Int32Array(this.a.length * 2);
+      const b = this.make(this.a.length * 2);
       b.set(this.a);
       this.a = b;
     }
     this.a[this.n++] = v;
   }
-  done(): Int32Array {
-    return this.a.slice(0, this.n);
+  done(): A {
+    const out = this.make(this.n);
+    out.set(this.a.subarray(0, this.n));
+    return out;
   }
 }
 
-class FloatBuilder {
-  a: Float64Array = new Float64Array(1024);
-  n = 0;
-  push(v: number): void {
-    if (this.n === this.a.length) {
-      const b = new Float64Array(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
-    this.a[this.n++] = v;
-  }
-  done(): Float64Array {
-    return this.a.slice(0, this.n);
-  }
-}
+type IntBuilder = Grower<Int32Array>;
+type FloatBuilder = Grower<Float64Array>;
+const ints = (): IntBuilder => new Grower(new Int32Array(1024), (n) => new Int32Array(n));
+const floats = (): FloatBuilder => new Grower(new Float64Array(1024), (n) => new Float64Array(n));
 
 export const STATUS_CODE = new Map<Status, number>(STATUSES.map((s, i) => [s, i]));
 
@@ -68,14 +65,14 @@ export class DocTable {
   errors = new TextTable(true);
   attrs = new TextTable(true);
   private b = {
-    run: new IntBuilder(),
-    status: new IntBuilder(),
-    dur: new FloatBuilder(),
-    start: new FloatBuilder(),
-    name: new IntBuilder(),
-    err: new IntBuilder(),
-    attrStart: new IntBuilder(),
-    attrIds: new IntBuilder(),
+    run: ints(),
+    status: ints(),
+    dur: floats(),
+    start: floats(),
+    name: ints(),
+    err: ints(),
+    attrStart: ints(),
+    attrIds: ints(),
   };
   run: Int32Array = new Int32Array(0);
   status: Uint8Array = new Uint8Array(0);
@@ -94,7 +91,7 @@ export class DocTable {
     let lk = this.lowerKeys.get(k);
     if (lk === undefined) this.lowerKeys.set(k, (lk = fold(k)));
     let nb = this.numberBuilders.get(lk);
-    if (!nb) this.numberBuilders.set(lk, (nb = { key: k, docs: new IntBuilder(), values: new FloatBuilder() }));
+    if (!nb) this.numberBuilders.set(lk, (nb = { key: k, docs: ints(), values: floats() }));
     nb.docs.push(this.n);
     nb.values.push(v);
   };

@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
+import * as path from 'path';
 import type { Span, SpanNode } from '../../../src/model/types';
 
 /** sha256 of a store and its -wal/-shm: proves reading wrote nothing. */
@@ -34,4 +35,11 @@ export function byName(spans: Span[], name: string): Span {
   const s = spans.find((x) => x.name === name);
   if (!s) throw new Error(`no span named ${name}`);
   return s;
+}
+
+/** A copy of a Flujo store (and its -wal) as `<dir>/flujo_ops.db`, for a test that writes to it; returns its path. */
+export function copyStore(src: string, dir: string): string {
+  const file = path.join(dir, 'flujo_ops.db');
+  for (const suffix of ['', '-wal']) if (fs.existsSync(src + suffix)) fs.copyFileSync(src + suffix, file + suffix);
+  return file;
 }

@@ -8,15 +8,14 @@ import * as os from 'os';
 import * as path from 'path';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { openStore } from '../../../src/sources/open';
+import { copyStore } from './helpers';
 
 let dir: string;
 let file: string;
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanlens-versions-'));
-  file = path.join(dir, 'flujo_ops.db');
-  const src = inject('flujoStore');
-  for (const suffix of ['', '-wal']) if (fs.existsSync(src + suffix)) fs.copyFileSync(src + suffix, file + suffix);
+  file = copyStore(inject('flujoStore'), dir);
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 

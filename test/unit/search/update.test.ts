@@ -15,6 +15,7 @@ import type { SearchHit } from '../../../src/analysis/search/rank';
 import type { Run } from '../../../src/model/types';
 import { openStore } from '../../../src/sources/open';
 import type { RunQuery, SearchDoc, TraceStore } from '../../../src/sources/types';
+import { copyStore } from '../flujo/helpers';
 import { makeWaftStore, waftLine, type WaftFixture } from '../waft/helpers';
 import { generate, NOW } from './gen';
 
@@ -175,9 +176,7 @@ describe('on a real Flujo store that a live Flujo keeps writing', () => {
 
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanlens-update-'));
-    file = path.join(dir, 'flujo_ops.db');
-    const src = inject('flujoStore');
-    for (const suffix of ['', '-wal']) if (fs.existsSync(src + suffix)) fs.copyFileSync(src + suffix, file + suffix);
+    file = copyStore(inject('flujoStore'), dir);
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
