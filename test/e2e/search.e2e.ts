@@ -1,6 +1,10 @@
 // Search Traces in real VS Code (code-server in Chromium) on the demo workspace
 // (scripts/demo-workspace.mjs): run "Spanlens: Search Traces", type a failing span's error text,
 // choose the score_risk span, land in its Span Details and at its source line (enrich.py:24).
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { DemoManifest } from '../../scripts/demo-workspace.mjs';
@@ -9,11 +13,13 @@ import {
   closeAndRemove,
   editorTab,
   extensionLog,
+  FIXTURES_DIR,
   launch,
   logEntries,
   makeDemoWorkspace,
   moveMouseAway,
   openSpanlens,
+  PYTHON,
   screenshotFailures,
   treeItems,
   webviewFrame,
@@ -171,4 +177,49 @@ describe('Search Traces on the demo workspace', () => {
     expect(log.some((e) => /^Search index of .*flujo_ops\.db updated: 1 runs re-read or dropped/.test(e.text))).toBe(true);
     expect(log.filter((e) => /^Indexed .*flujo_ops\.db for search/.test(e.text))).toHaveLength(1);
   });
+});
+
+describe('Search on a bigger store a pipeline keeps writing to', () => {
+  let vs: VscodeSession;
+  let page: Page;
+  let tmp: string;
+  let store: string;
+
+  beforeAll(async () => {
+    // 300,000 spans (~170 MB): indexing takes seconds, long enough for several runs to land while it works.
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'spanlens-e2e-search-busy-'));
+    store = path.join(tmp, 'ws', 'flujo_ops.db');
+    fs.mkdirSync(path.dirname(store));
+    execFileSync(PYTHON, [path.join(FIXTURES_DIR, 'flujo_store.py'), store, '--runs', '6000', '--spans-per-run', '50', '--no-scenarios', '--attrs', 'lean', '--wal-runs', '5'], { stdio: 'pipe' });
+    vs = await launch({ workspace: path.dirname(store), name: 'search-busy' });
+    page = vs.page;
+    await openSpanlens(vs);
+  }, 120_000);
+
+  afterAll(() => closeAndRemove(vs, tmp));
+  screenshotFailures('search-busy', () => vs);
+
+  test('the first index finishes while runs keep landing, then each new run is an update', async () => {
+    await expect.poll(async () => (await treeItems(page, 'Runs')).filter((r) => r.level === 2).length, { timeout: 60_000 }).toBeGreaterThan(10);
+    await openSearch(page);
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.fill('busy_pipeline');
+    // A run lands every second or so for a while; the old rule (start over on every change) would not finish.
+    let last = '';
+    for (let i = 0; i < 12; i++) {
+      last = appendRun(store, ['--pipeline', 'busy_pipeline', '--seed', String(1000 + i)]).id;
+      await page.waitForTimeout(900);
+    }
+    await expect.poll(async () => (await pickerRows(page)).some((l) => l.startsWith('busy_pipeline · ') && l.includes(last.slice(0, 12))), { timeout: 60_000 }).toBe(true);
+    const log = logEntries(extensionLog(vs.server, 'spanlens.spanlens')).map((e) => e.text);
+    // One whole build, of the store as it was when search started (6,000 runs), then updates.
+    const built = log.map((t, i) => (/^Indexed .*flujo_ops\.db for search/.test(t) ? i : -1)).filter((i) => i >= 0);
+    expect(built).toHaveLength(1);
+    expect(log[built[0]!]).toMatch(/ 6000 runs /);
+    const updates = log.filter((t, i) => i > built[0]! && /^Search index of .*flujo_ops\.db updated/.test(t));
+    expect(updates.length).toBeGreaterThanOrEqual(2);
+    await moveMouseAway(page);
+    await vs.screenshot('search-busy-store');
+    await page.keyboard.press('Escape');
+  }, 180_000);
 });

@@ -18,8 +18,9 @@ interface Slot {
   version: number;
   index?: SearchIndex;
   building?: Promise<SearchIndex | undefined>;
-  buildingVersion?: number;
   abort?: AbortController;
+  /** The store changed while `building`: bring the index up to date once it is done. */
+  again?: boolean;
   timer?: ReturnType<typeof setTimeout>;
   error?: string;
 }
@@ -109,16 +110,21 @@ export class SearchIndexManager implements vscode.Disposable {
       this.slots.set(entry.id, slot);
     }
     if (slot.index && slot.version === entry.version) return;
-    if (slot.building && slot.buildingVersion === entry.version) return;
-    slot.abort?.abort();
+    if (slot.building) {
+      // Let it finish, then catch up with an update: aborting a whole build of a big store
+      // each time a busy pipeline writes would never let it finish.
+      slot.again = true;
+      return;
+    }
     const abort = new AbortController();
     const signal = abort.signal;
     const version = entry.version;
     slot.abort = abort;
-    slot.buildingVersion = version;
     const s = slot;
     const old = slot.index;
     const started = Date.now();
+    // The store stays open until this is done, even if a newer read of its file replaces it.
+    const release = this.registry.retain(store);
     const work = async (): Promise<SearchIndex> => {
       if (old) {
         // A store that changed: only the runs whose version moved are read again, quietly.
@@ -148,7 +154,7 @@ export class SearchIndexManager implements vscode.Disposable {
         },
         (e: unknown) => {
           if (signal.aborted) return undefined;
-          // The store was re-read while indexing: its change event starts a new build.
+          // The store was re-read meanwhile: the catch-up below (`again`) tries anew.
           if (entry.version !== version) return undefined;
           s.error = errorMessage(e);
           logError(`Indexing ${entry.id} for search failed`, e);
@@ -157,9 +163,12 @@ export class SearchIndexManager implements vscode.Disposable {
         },
       )
       .finally(() => {
-        if (s.building === p) {
-          s.building = undefined;
-          s.buildingVersion = undefined;
+        release();
+        if (s.building !== p) return;
+        s.building = undefined;
+        if (s.again && !signal.aborted && this.slots.get(entry.id) === s) {
+          s.again = false;
+          this.ensure(entry);
         }
       });
     s.building = p;

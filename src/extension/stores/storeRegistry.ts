@@ -267,7 +267,7 @@ export class StoreRegistry implements vscode.Disposable {
     this.forgetSpanTrees(entry);
     const store = entry.store;
     entry.state = { kind: 'idle' };
-    if (store) await safeClose(store);
+    if (store) await this.closeWhenFree(store);
   }
 
   private addedPaths(): string[] {
@@ -370,7 +370,7 @@ export class StoreRegistry implements vscode.Disposable {
         this.forgetSpanTrees(entry);
         // Swap first, close after: the view keeps showing the old data until the new is ready.
         this.setState(entry, { kind: 'open', store, loadedAt: Date.now() });
-        if (old) await safeClose(old);
+        if (old) await this.closeWhenFree(old);
         log().debug(`Read ${entry.id} in ${Date.now() - started} ms`);
       } catch (e) {
         if (!this.isLive(entry)) return;
@@ -430,8 +430,37 @@ export class StoreRegistry implements vscode.Disposable {
     this.forgetSpanTrees(entry);
     if (store) {
       entry.state = { kind: 'idle' };
-      await safeClose(store);
+      await this.closeWhenFree(store);
     }
+  }
+
+  /**
+   * Keeps `store` open while long work reads it (search indexing a big store takes seconds),
+   * even after a newer read of its file replaced it; the work calls the returned function when
+   * done, and a replaced store is closed then.
+   */
+  retain(store: TraceStore): () => void {
+    let lease = this.leases.get(store);
+    if (!lease) this.leases.set(store, (lease = { count: 0, closeWhenFree: false }));
+    lease.count++;
+    const l = lease;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--l.count > 0) return;
+      this.leases.delete(store);
+      if (l.closeWhenFree) void safeClose(store);
+    };
+  }
+
+  private readonly leases = new Map<TraceStore, { count: number; closeWhenFree: boolean }>();
+
+  /** Closes a store no longer current, now or (when retained) once its last user is done. */
+  private async closeWhenFree(store: TraceStore): Promise<void> {
+    const lease = this.leases.get(store);
+    if (lease) lease.closeWhenFree = true;
+    else await safeClose(store);
   }
 
   private setState(entry: StoreEntry, state: StoreState): void {
