@@ -13,14 +13,14 @@
 import type { Run } from '../../model/types';
 import { STATUSES } from '../../model/types';
 import type { SearchDoc } from '../../sources/types';
-import { abortError, nextTurn } from '../../sources/scanTurn';
+import { nextTurn, throwIfAborted } from '../../sources/scanTurn';
 import { DocTable, STATUS_CODE, type RunTable } from './columns';
 import { attrNumberTest, attrTest, durOk, parseQuery, textMatcher, type ParsedQuery, type SearchFilter } from './query';
 import { FIELD_SCORE, fold, pairSnippet, snippetOf, type MatchField, type SearchHit } from './rank';
 import { BIG_TABLE } from './textTable';
 import { TopK } from './topK';
 
-export { BIG_TABLE, abortError };
+export { BIG_TABLE };
 
 export interface SearchOptions {
   /** Results per group (runs, spans); default 50. */
@@ -159,7 +159,7 @@ export class SearchIndex {
   }
 
   private async run(kind: 'run' | 'span', q: ParsedQuery, limit: number, opts: SearchOptions): Promise<{ hits: SearchHit[]; total: number }> {
-    if (opts.signal?.aborted) throw abortError();
+    throwIfAborted(opts.signal);
     // Terms under 3 characters are ignored on a big store (they match nearly everything).
     const big = (kind === 'run' ? this.runCount : this.spanCount) > BIG_TABLE;
     const terms = big ? q.terms.filter((x) => x.length >= 3) : q.terms;
@@ -266,7 +266,7 @@ export class SearchIndex {
     for (let c1 = t.n; c1 > 0; c1 -= CHUNK) {
       if (c1 < t.n && signal) {
         await nextTurn();
-        if (signal.aborted) throw abortError();
+        throwIfAborted(signal);
       }
       const c0 = Math.max(0, c1 - CHUNK);
       docs: for (let d = c1 - 1; d >= c0; d--) {

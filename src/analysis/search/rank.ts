@@ -16,6 +16,17 @@ export const FIELD_SCORE: Record<MatchField, number> = {
   attr: 4,
 };
 
+/** How a hit's field is named next to its matched text (`error: …`); a filter-only hit has none. */
+export const FIELD_WORD: Record<MatchField | 'filter', string> = {
+  'id-exact': 'id',
+  'id-prefix': 'id',
+  id: 'id',
+  name: 'name',
+  error: 'error',
+  attr: 'attribute',
+  filter: '',
+};
+
 /** One result: a run or a span, with what matched. */
 export interface SearchHit {
   kind: 'run' | 'span';

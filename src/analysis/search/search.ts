@@ -5,8 +5,8 @@
 import type { Run } from '../../model/types';
 import { spanToDoc } from '../../sources/searchDoc';
 import type { SearchDoc, TraceStore } from '../../sources/types';
-import { nextTurn, SCAN_BATCH_SPANS } from '../../sources/scanTurn';
-import { abortError, IndexBuilder, SearchIndex, type SearchOptions, type SearchResult } from './index';
+import { nextTurn, SCAN_BATCH_SPANS, throwIfAborted } from '../../sources/scanTurn';
+import { IndexBuilder, SearchIndex, type SearchOptions, type SearchResult } from './index';
 import { parseQuery, type ParsedQuery } from './query';
 import type { SearchHit } from './rank';
 
@@ -24,7 +24,7 @@ export async function scanStore(
   if (store.scanSpans) return store.scanSpans(onBatch, signal, runIds);
   let batch: SearchDoc[] = [];
   for (const run of runs) {
-    if (signal?.aborted) throw abortError();
+    throwIfAborted(signal);
     if (runIds && !runIds.has(run.id)) continue;
     for (const s of await store.getSpans(run.id)) batch.push(spanToDoc(run, s));
     if (batch.length >= SCAN_BATCH_SPANS) {
@@ -47,7 +47,7 @@ export async function buildIndex(store: TraceStore, opts: BuildOptions = {}): Pr
   // Versions first: whatever changes while the scan runs shows up as a moved version next time.
   const versions = store.runVersions ? await store.runVersions() : undefined;
   const runs = await store.listRuns();
-  if (opts.signal?.aborted) throw abortError();
+  throwIfAborted(opts.signal);
   const b = await readInto(store, runs, undefined, opts);
   return b.finish(versions, opts.signal);
 }
@@ -63,7 +63,7 @@ async function readInto(store: TraceStore, runs: readonly Run[], runIds: Readonl
     opts.onProgress?.(n);
   };
   if (runIds === undefined || runIds.size > 0) await scanStore(store, runs, onBatch, opts.signal, runIds);
-  if (opts.signal?.aborted) throw abortError();
+  throwIfAborted(opts.signal);
   return b;
 }
 
@@ -90,7 +90,7 @@ export async function planUpdate(old: SearchIndex, store: TraceStore, signal?: A
   const before = old.versions;
   if (!store.runVersions || !before || old.store !== store.id || old.format !== store.format) return 'rebuild';
   const versions = await store.runVersions();
-  if (signal?.aborted) throw abortError();
+  throwIfAborted(signal);
   const changed = new Set<string>();
   for (const [id, v] of versions) if (before.get(id) !== v) changed.add(id);
   const replaced = new Set(changed);
@@ -147,7 +147,7 @@ export async function searchIndexes(
   const limit = opts.limit ?? 50;
   const out: SearchResult = { runs: [], spans: [], totalRuns: 0, totalSpans: 0, hints: q.hints };
   for (const ix of indexes) {
-    if (opts.signal?.aborted) throw abortError();
+    throwIfAborted(opts.signal);
     const r = await ix.search(q, opts);
     out.runs.push(...r.runs);
     out.spans.push(...r.spans);

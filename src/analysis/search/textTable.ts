@@ -4,7 +4,7 @@
  * a term is found in with indexOf. Big tables keep a trigram filter of blocks, so a rare
  * term reads only the blocks that can hold it.
  */
-import { abortError, nextTurn } from '../../sources/scanTurn';
+import { nextTurn, throwIfAborted } from '../../sources/scanTurn';
 import { fold } from './rank';
 
 const SEP = '\u0000';
@@ -98,7 +98,7 @@ export class TextTable {
     for (let i = 0; i < this.parts.length; i += JOIN_CHUNK) {
       if (i > 0) {
         await nextTurn();
-        if (signal?.aborted) throw abortError();
+        throwIfAborted(signal);
       }
       const piece = this.parts.slice(i, i + JOIN_CHUNK).join(SEP) + SEP;
       const low = fold(piece);
@@ -134,7 +134,7 @@ export class TextTable {
     for (let e = 0; e < n; e++) {
       if (e % GRAM_CHUNK === 0 && e > 0) {
         await nextTurn();
-        if (signal?.aborted) throw abortError();
+        throwIfAborted(signal);
       }
       const blk = (e / BLOCK) | 0;
       const w = blk >>> 5;

@@ -1,5 +1,5 @@
 import { buildIndex, parseQuery } from '../../analysis/search/search';
-import type { SearchHit } from '../../analysis/search/rank';
+import { FIELD_WORD, type SearchHit } from '../../analysis/search/rank';
 import { countOption } from '../args';
 import { UsageError } from '../context';
 import { formatCount, formatDuration, formatTime } from '../format/duration';
@@ -67,7 +67,7 @@ Options:
           [
             { header: '', value: (h) => statusMark(h.status) },
             { header: 'name', value: (h) => oneLine(h.name || '(no name)', 40) },
-            { header: h0(hits) ? 'run / span' : 'run', value: (h) => (h.spanId ? `${h.runId} / ${h.spanId}` : h.runId) },
+            { header: anySpan(hits) ? 'run / span' : 'run', value: (h) => (h.spanId ? `${h.runId} / ${h.spanId}` : h.runId) },
             { header: 'duration', value: (h) => formatDuration(h.durationMs), align: 'right' },
             { header: 'started', value: (h) => formatTime(h.startMs) },
             { header: 'matched', value: (h) => matched(h) },
@@ -82,19 +82,10 @@ Options:
   },
 };
 
-function h0(hits: SearchHit[]): boolean {
+function anySpan(hits: SearchHit[]): boolean {
   return hits.some((h) => h.spanId !== undefined);
 }
 
-const FIELD_WORD: Record<SearchHit['field'], string> = {
-  'id-exact': 'id',
-  'id-prefix': 'id',
-  id: 'id',
-  name: 'name',
-  error: 'error',
-  attr: 'attr',
-  filter: '',
-};
 
 /** `error: …KeyError: 'income'…` with the match in «» (terminals have no highlight we can rely on). */
 function matched(h: SearchHit): string {

@@ -4,6 +4,7 @@
  * it in the Runs view, opens Span Details and its source where one is resolved.
  */
 import * as vscode from 'vscode';
+import { FIELD_WORD } from '../../analysis/search/rank';
 import { searchIndexes, type SearchHit, type SearchResult } from '../../analysis/search/search';
 import { formatAgo, formatDuration } from '../../model/format';
 import { SpanDetailsPanel } from '../details/detailsPanel';
@@ -49,15 +50,6 @@ function icon(h: SearchHit): string {
   }
 }
 
-const FIELD_WORD: Record<SearchHit['field'], string> = {
-  'id-exact': 'id',
-  'id-prefix': 'id',
-  id: 'id',
-  name: 'name',
-  error: 'error',
-  attr: 'attribute',
-  filter: '',
-};
 
 function storeName(id: string): string {
   const parts = id.split(/[\\/]/);

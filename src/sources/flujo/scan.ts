@@ -5,7 +5,7 @@
  */
 import type { Attributes, Span } from '../../model/types';
 import type { SqliteSnapshot } from '../../sqlite/snapshot';
-import { abortError, nextTurn } from '../scanTurn';
+import { nextTurn, throwIfAborted } from '../scanTurn';
 import type { SearchDoc } from '../types';
 import { errorOf } from './spans';
 import { statusCache } from './status';
@@ -49,7 +49,7 @@ export async function scanFlujoSpans(
   if (hasSpans && ids) {
     // A few changed runs (search keeping its index up to date): idx_spans_run_id finds them.
     for (let i = 0; i < ids.length; i += ID_CHUNK) {
-      if (signal?.aborted) throw abortError();
+      throwIfAborted(signal);
       const part = ids.slice(i, i + ID_CHUNK);
       const batch: SearchDoc[] = [];
       snap.each(`${COLUMNS}WHERE s.run_id IN (${part.map(() => '?').join(', ')}) ORDER BY s.rowid`, part, (row) =>
@@ -61,7 +61,7 @@ export async function scanFlujoSpans(
   } else if (hasSpans) {
     let after = -Infinity;
     for (;;) {
-      if (signal?.aborted) throw abortError();
+      throwIfAborted(signal);
       const batch: SearchDoc[] = [];
       let last = after;
       snap.each(
@@ -78,7 +78,7 @@ export async function scanFlujoSpans(
       await nextTurn();
     }
   }
-  if (signal?.aborted) throw abortError();
+  throwIfAborted(signal);
   const rest: SearchDoc[] = [];
   for (const s of spanless(ids)) {
     const doc: SearchDoc = { runId: s.runId, spanId: s.id, name: s.name, status: s.status, attributes: s.attributes };
