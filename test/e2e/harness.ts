@@ -691,6 +691,28 @@ function findFiles(dir: string, pred: (f: string) => boolean): string[] {
 }
 
 /** `s` with RegExp specials escaped. */
+/**
+ * Right-clicks a tree row and runs its context-menu entry titled `title`. The click on the
+ * entry is checked: when the menu is still open after it (a click that lands while the menu
+ * still ignores the mouse, just after opening), the highlighted entry is run with Enter.
+ */
+export async function runContextMenuItem(page: Page, row: Locator, title: string): Promise<void> {
+  await row.click({ button: 'right' });
+  const menu = page.locator('.context-view .monaco-menu');
+  const item = menu.locator('.action-item').filter({ has: page.locator('.action-label', { hasText: exactText(title) }) }).first();
+  await item.waitFor({ state: 'visible', timeout: 10_000 });
+  await item.hover();
+  await item.click();
+  const closed = await menu
+    .waitFor({ state: 'hidden', timeout: 2_000 })
+    .then(() => true)
+    .catch(() => false);
+  if (closed) return;
+  await item.hover();
+  await page.keyboard.press('Enter');
+  await menu.waitFor({ state: 'hidden', timeout: 5_000 });
+}
+
 export function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -35,6 +35,7 @@ import {
   treeItems,
   webviewFrame,
   type VscodeSession,
+  runContextMenuItem,
 } from './harness';
 
 /** A file's editor tab (its aria-label is "enrich.py, preview, Editor Group 2"; its label splits name and extension). */
@@ -183,10 +184,7 @@ describe('From span to code on the demo workspace', () => {
   test('Go to Source on a span’s context menu opens its code (a step found by its name: a guess)', async () => {
     // Right-click only: the row's own command (details + preview) must not be what opens the file.
     const row = page.locator('.monaco-list-row[role="treeitem"]').filter({ has: page.locator('.label-name', { hasText: /^\s*load_customers\s*$/ }) }).first();
-    await row.click({ button: 'right' });
-    const item = page.locator('.context-view .action-item').filter({ hasText: /^Go to Source$/ }).first();
-    await item.waitFor({ state: 'visible', timeout: 10_000 });
-    await item.click();
+    await runContextMenuItem(page, row, 'Go to Source');
     const status = page.locator('.part.statusbar #status\\.editor\\.selection');
     // `async def load_customers(` is line 8 of enrich.py; the cursor lands on the name.
     const defLine = enrichLines.findIndex((l) => /def load_customers\(/.test(l)) + 1;

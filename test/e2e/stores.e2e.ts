@@ -17,7 +17,6 @@ import { adminQuery, createClaudeFlowDatabase, utcIso, type ClaudeFlowFixture } 
 import {
   collapseTreeRow,
   escapeRe,
-  exactText,
   expandTreeRow,
   FIXTURES_DIR,
   launch,
@@ -31,6 +30,7 @@ import {
   webviewFrame,
   type TreeRowInfo,
   type VscodeSession,
+  runContextMenuItem,
 } from './harness';
 
 /** The OTLP fixture's failed payment span says this (otlp_write.mjs); the other stores get the same failure for other amounts. */
@@ -70,11 +70,8 @@ async function quickPickRows(page: Page): Promise<string[]> {
 }
 
 /** Right-clicks a row and runs a context-menu entry by its title. */
-async function contextMenu(page: Page, row: Locator, title: string): Promise<void> {
-  await row.locator('.monaco-tl-contents').click({ button: 'right' });
-  const item = page.locator('.context-view .monaco-menu .action-item').filter({ has: page.locator('.action-label', { hasText: exactText(title) }) });
-  await item.first().waitFor({ state: 'visible', timeout: 10_000 });
-  await item.first().click();
+function contextMenu(page: Page, row: Locator, title: string): Promise<void> {
+  return runContextMenuItem(page, row.locator('.monaco-tl-contents'), title);
 }
 
 describe('every store kind in one workspace', () => {
