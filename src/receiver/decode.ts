@@ -8,6 +8,7 @@
 import { gunzip, inflate, type InputType } from 'node:zlib';
 import { promisify } from 'node:util';
 import { requestType } from './otlpSchema';
+import { requestToJson } from './protobufToJson';
 
 export type BodyEncoding = 'json' | 'protobuf';
 
@@ -61,7 +62,7 @@ export async function decompress(body: Buffer, contentEncoding: string | undefin
 /** Decodes and checks one export body. Throws ReceiveError(400) for a body that does not decode. */
 export function decodeBody(body: Buffer, encoding: BodyEncoding): DecodedBody {
   const request = encoding === 'json' ? parseJson(body) : parseProtobuf(body);
-  return keepValidSpans(request, encoding);
+  return keepValidSpans(request);
 }
 
 type Obj = Record<string, unknown>;
@@ -87,13 +88,14 @@ function parseJson(body: Buffer): Obj {
 function parseProtobuf(body: Buffer): Obj {
   const type = requestType();
   try {
-    const message = type.decode(body);
-    // OTLP/JSON's own mapping: 64-bit numbers as decimal strings, enums as numbers, bytes as
-    // base64 (ids are turned into hex below, as OTLP/JSON wants them).
-    return type.toObject(message, { longs: String, enums: Number, bytes: String, defaults: false, oneofs: false });
+    // Into OTLP/JSON's own encoding (hex ids, decimal 64-bit numbers), as the file exporter writes it.
+    return requestToJson(type.decode(body) as unknown as Obj);
   } catch (e) {
     // protobufjs says a truncated body with a RangeError too; only the stack's own is about depth.
-    if (e instanceof RangeError && /call stack/i.test(e.message)) throw new ReceiveError(400, 'protobuf body nests too deep to decode');
+    // protobufjs stops at 100 nested messages, as protoc does (and a stack overflow would be the same case).
+    if ((e instanceof RangeError && /call stack/i.test(e.message)) || (e instanceof Error && /max depth/.test(e.message))) {
+      throw new ReceiveError(400, 'protobuf body nests deeper than 100 messages (attribute values nested too deep)');
+    }
     const why = e instanceof Error ? e.message.split('\n', 1)[0]!.slice(0, 120) : 'malformed';
     throw new ReceiveError(400, `body is not an OTLP protobuf ExportTraceServiceRequest (${why})`);
   }
@@ -118,7 +120,7 @@ export function validId(v: unknown, bytes: 16 | 8): string | undefined {
   return hex;
 }
 
-function keepValidSpans(request: Obj, encoding: BodyEncoding): DecodedBody {
+function keepValidSpans(request: Obj): DecodedBody {
   const out: DecodedBody = { spans: 0, rejected: 0, traceIds: new Set() };
   const reject = (why: string): void => {
     out.rejected++;
@@ -154,13 +156,6 @@ function keepValidSpans(request: Obj, encoding: BodyEncoding): DecodedBody {
         const parent = sp['parentSpanId'];
         if (parent === '' || parent === undefined) delete sp['parentSpanId'];
         else sp['parentSpanId'] = validId(parent, 8) ?? parent;
-        if (encoding === 'protobuf' && Array.isArray(sp['links'])) {
-          for (const l of sp['links']) {
-            if (!isObj(l)) continue;
-            l['traceId'] = validId(l['traceId'], 16) ?? l['traceId'];
-            l['spanId'] = validId(l['spanId'], 8) ?? l['spanId'];
-          }
-        }
         kept.push(sp);
         out.traceIds.add(traceId);
       }

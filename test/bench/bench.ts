@@ -5,7 +5,7 @@
  *
  * The store is written by test/fixtures/flujo_store.py (python3's sqlite3, WAL mode, the
  * newest runs only in the -wal) once and cached in .spanlens-cache/bench/.
- * Env: BENCH_RUNS (20000) × BENCH_SPANS (50), BENCH_REPS (5).
+ * Env: BENCH_RUNS (20000) × BENCH_SPANS (50), BENCH_REPS (5). Arguments pick parts: engine, search, receiver.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -14,6 +14,7 @@ import { buildIndex, updateIndex } from '../../src/analysis/search/search';
 import { storeStats } from '../../src/analysis/stats';
 import { openStore } from '../../src/sources/open';
 import { readWholeFile } from '../../src/sqlite/read';
+import { receiverBench } from './receiver';
 
 const runs = Number(process.env.BENCH_RUNS ?? 20000);
 const spansPerRun = Number(process.env.BENCH_SPANS ?? 50);
@@ -206,7 +207,12 @@ async function searchBench(): Promise<void> {
   fs.rmSync(copyDir, { recursive: true, force: true });
 }
 
-main().then(searchBench).catch((e: unknown) => {
+// `npm run bench` runs every part; `npm run bench -- receiver` (or engine, search) one of them.
+const parts: Record<string, () => Promise<void>> = { engine: main, search: searchBench, receiver: receiverBench };
+const wanted = process.argv.slice(2).filter((a) => a in parts);
+(async () => {
+  for (const [name, run] of Object.entries(parts)) if (wanted.length === 0 || wanted.includes(name)) await run();
+})().catch((e: unknown) => {
   console.error(e instanceof Error ? e.message : e);
   process.exit(1);
 });
