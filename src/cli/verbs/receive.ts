@@ -21,7 +21,7 @@ export const receiveVerb: Verb = {
     quiet: { type: 'boolean', short: 'q' },
   },
   summary: 'receive OTLP/HTTP traces from apps, store them',
-  help: `Usage: spanlens receive [--port 4318] [--host 127.0.0.1] [--dir DIR] [--quiet]
+  help: `Usage: spanlens receive [--port 4318] [--host 127.0.0.1] [--dir DIR] [--quiet] [--json]
 
 An OpenTelemetry OTLP/HTTP receiver: any app instrumented with OpenTelemetry
 (Python, JS, Go, Java, .NET …) that exports to it has its traces stored in DIR
@@ -42,6 +42,9 @@ Options:
                0.0.0.0 lets other machines send spans too)
   --dir DIR    where to store spans (default ${DEFAULT_RECEIVE_DIR.split(path.sep).join('/')} in this folder)
   -q, --quiet  no line per stored request
+  --json       JSON lines on stdout instead: {"listening": url, "dir"} first,
+               {"stored": spans, "rejected", "traces", "file"} per request,
+               {"stopped": {requests, spans, rejectedSpans, refused}} last
 `,
   async run(ctx) {
     const port = portOption(stringOption(ctx.values.port));
@@ -50,6 +53,10 @@ Options:
     const quiet = ctx.values.quiet === true;
     if (ctx.signal.aborted) return;
     const onStored = (e: StoredEvent): void => {
+      if (ctx.json) {
+        ctx.out(`${JSON.stringify({ stored: e.spans, rejected: e.rejected, traces: e.traceIds.size, file: e.file })}\n`);
+        return;
+      }
       if (quiet) return;
       const traces = e.traceIds.size;
       const rejected = e.rejected > 0 ? ` · ${formatCount(e.rejected)} rejected` : '';
@@ -63,7 +70,8 @@ Options:
       throw e;
     }
     const endpoint = receiver.url.slice(0, -'/v1/traces'.length);
-    ctx.out(
+    if (ctx.json) ctx.out(`${JSON.stringify({ listening: receiver.url, dir })}\n`);
+    else ctx.out(
       `Receiving OTLP/HTTP traces on ${clean(receiver.url)}\n` +
         `  storing in ${clean(dir)} (read it with: spanlens list ${clean(shellQuote(dir))})\n` +
         `  point an app at it: OTEL_EXPORTER_OTLP_ENDPOINT=${clean(endpoint)}\n` +
@@ -78,7 +86,8 @@ Options:
     });
     await receiver.stop();
     const s = receiver.stats;
-    ctx.out(
+    if (ctx.json) ctx.out(`${JSON.stringify({ stopped: s })}\n`);
+    else ctx.out(
       `Stopped: ${formatCount(s.requests)} request${s.requests === 1 ? '' : 's'}, ${formatCount(s.spans)} span${s.spans === 1 ? '' : 's'} stored` +
         `${s.rejectedSpans > 0 ? `, ${formatCount(s.rejectedSpans)} rejected` : ''}${s.refused > 0 ? `, ${formatCount(s.refused)} refused` : ''}.\n`,
     );

@@ -54,6 +54,26 @@ describe('spanlens receive', () => {
     expect(JSON.parse(list.stdout).map((r: { id: string }) => r.id)).toEqual([app.failedTraceId]);
   });
 
+  it('--json: one JSON line when listening, per stored request, and when stopped', async () => {
+    let stdout = '';
+    const stop = new AbortController();
+    let announce: (url: string) => void;
+    const announced = new Promise<string>((r) => (announce = r));
+    const done = main(['receive', '--port', '0', '--dir', dir, '--json'], {
+      stdout: { write: (s: string) => { stdout += s; const m = /"listening":"([^"]+)"/.exec(stdout); if (m) announce(m[1]!); } },
+      stderr: { write: () => undefined },
+      env: {},
+      signal: stop.signal,
+    });
+    await runApp(await announced, ['--traces', '2', '--spans', '3']);
+    stop.abort();
+    expect(await done).toBe(0);
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines[0]).toEqual({ listening: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/v1\/traces$/), dir });
+    expect(lines[1]).toMatchObject({ stored: 6, rejected: 0, traces: 2 });
+    expect(lines[2]).toEqual({ stopped: { requests: 1, spans: 6, rejectedSpans: 0, refused: 0 } });
+  });
+
   it('bad options and a taken port are one-line errors (exit 2)', async () => {
     expect(expectUserError(await runCli(['receive', '--port', '99999']))).toBe("spanlens receive: --port takes a port number 0–65535, not '99999'");
     const blocker = net.createServer();
