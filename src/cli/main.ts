@@ -4,6 +4,7 @@ import { formatOption, parseVerbArgs, takePositionals } from './args';
 import { UsageError, type CliIO } from './context';
 import { clean } from './format/text';
 import { globalHelp } from './help';
+import { diffVerb } from './verbs/diff';
 import { getVerb } from './verbs/get';
 import { listVerb } from './verbs/list';
 import { receiveVerb } from './verbs/receive';
@@ -18,7 +19,7 @@ import pkg from '../../package.json';
 
 export type { CliIO, Writer } from './context';
 
-export const VERBS: readonly Verb[] = [listVerb, getVerb, showVerb, traceVerb, spansVerb, statsVerb, similarVerb, searchVerb, receiveVerb];
+export const VERBS: readonly Verb[] = [listVerb, getVerb, showVerb, traceVerb, spansVerb, statsVerb, similarVerb, searchVerb, diffVerb, receiveVerb];
 
 export const EXIT_OK = 0;
 export const EXIT_BUG = 1;
