@@ -1,3 +1,4 @@
+import { spanOrigin } from '../../model/origin';
 import { SpanGrouper } from '../../model/types';
 import type { Run, Span, SpanNameGroup, SpanSummary, Status } from '../../model/types';
 import { openSnapshot } from '../../sqlite/snapshot';
@@ -13,6 +14,7 @@ import type { RunRow, Where } from './runs';
 import { buildSpans, errorOf, rawFromSpanRow } from './spans';
 import type { RawSpan } from './spans';
 import { statusCache, statusCodeCache, statusCodeSql } from './status';
+import { addStepHistorySpans, STEP_HISTORY } from './stepHistory';
 import { readStepSpans } from './steps';
 import { rawFromTraceText } from './traceData';
 import { errorFromFeedback, parseAttributes, secondsToMs, summarizeError, toNumber } from './values';
@@ -96,10 +98,48 @@ class FlujoStore implements TraceStore {
   async getSpans(runId: string): Promise<Span[]> {
     let raws = this.spanRows(runId);
     if (raws.length === 0) raws = this.otherSpans(runId, this.runStartMs(runId));
+    this.addHistory(runId, raws);
     if (raws.length === 0 && !this.runExists(runId)) {
       throw new StoreError(`${this.id}: no run with id '${runId}' — list the runs to see which ids exist`, this.id);
     }
     return buildSpans(runId, raws);
+  }
+
+  /** The run's workflow_state.step_history, where the store has one. */
+  private historyText(runId: string): unknown {
+    if (!this.schema.workflowState || !this.schema.wsColumns.has('step_history')) return undefined;
+    let text: unknown;
+    this.snap.each('SELECT step_history FROM workflow_state WHERE run_id = ?', [runId], (row) => {
+      text = row[0];
+    });
+    return text;
+  }
+
+  /** Loop iterations and branches that live only in the run's step history, under their step's span. */
+  private addHistory(runId: string, raws: RawSpan[]): void {
+    addStepHistorySpans(raws, this.historyText(runId));
+  }
+
+  /**
+   * Runs that have span rows and a step history with nested entries (the SQL test is a cheap
+   * pre-filter; addStepHistorySpans decides): their history spans, for search beside the rows.
+   */
+  private *historySpansOf(ids?: readonly string[]): Generator<Span> {
+    if (!this.schema.spans || !this.schema.workflowState || !this.schema.wsColumns.has('step_history')) return;
+    const nested = "(instr(ws.step_history, '\"step_history\":[{') > 0 OR instr(ws.step_history, '\"step_history\": [{') > 0)";
+    const withRows = 'EXISTS (SELECT 1 FROM spans s WHERE s.run_id = ws.run_id)';
+    const found: string[] = [];
+    const collect = (where: string, params: SqlParam[]): void =>
+      this.snap.each(`SELECT ws.run_id FROM workflow_state ws WHERE ${where} AND ${nested} AND ${withRows}`, params, (row) =>
+        found.push(String(row[0])),
+      );
+    if (ids) for (const part of chunks([...ids])) collect(`ws.run_id IN (${marks(part)})`, part);
+    else collect('1', []);
+    for (const id of found) {
+      const raws = this.spanRows(id);
+      this.addHistory(id, raws);
+      for (const s of buildSpans(id, raws)) if (spanOrigin(s) === STEP_HISTORY) yield s;
+    }
   }
 
   async spanSummaries(query: SpanSummaryQuery = {}): Promise<SpanSummary[]> {
@@ -172,12 +212,17 @@ class FlujoStore implements TraceStore {
     this.snap.each(`SELECT r.run_id FROM runs r WHERE ${where.sql}${noSpans}`, where.params, (row) =>
       rest.push(String(row[0])),
     );
-    for (const id of rest) yield* buildSpans(id, this.otherSpans(id, this.runStartMs(id)));
+    for (const id of rest) {
+      const raws = this.otherSpans(id, this.runStartMs(id));
+      this.addHistory(id, raws);
+      yield* buildSpans(id, raws);
+    }
   }
 
   scanSpans(onBatch: (docs: SearchDoc[]) => void, signal?: AbortSignal, runIds?: ReadonlySet<string>): Promise<void> {
     const spanless = (ids?: readonly string[]): Iterable<Span> => this.spanlessOf(ids);
-    return scanFlujoSpans(this.snap, this.schema.spans, spanless, onBatch, signal, runIds);
+    const history = (ids?: readonly string[]): Iterable<Span> => this.historySpansOf(ids);
+    return scanFlujoSpans(this.snap, this.schema.spans, (ids) => concat(spanless(ids), history(ids)), onBatch, signal, runIds);
   }
 
   private *spanlessOf(ids?: readonly string[]): Generator<Span> {
@@ -317,7 +362,9 @@ class FlujoStore implements TraceStore {
     for (const r of rows) {
       if (extras.has(r.id)) continue;
       // No span rows: count (and find the error in) the trace tree or the steps.
-      const spans = buildSpans(r.id, this.otherSpans(r.id, r.startMs));
+      const raws = this.otherSpans(r.id, r.startMs);
+      this.addHistory(r.id, raws);
+      const spans = buildSpans(r.id, raws);
       const e: RunExtras = { spanCount: spans.length };
       let end = -Infinity;
       for (const s of spans) if (s.durationMs !== undefined) end = Math.max(end, s.startOffsetMs + s.durationMs);
@@ -389,6 +436,11 @@ function statusOf(r: RunRow): Status {
 
 function endOf(s: Span): number {
   return s.startOffsetMs + (s.durationMs ?? Infinity);
+}
+
+function* concat<T>(a: Iterable<T>, b: Iterable<T>): Generator<T> {
+  yield* a;
+  yield* b;
 }
 
 function marks(ids: readonly SqlParam[]): string {
