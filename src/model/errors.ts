@@ -56,6 +56,15 @@ export function parseErrorText(text: string): SpanError {
   return { message: s.trim() };
 }
 
+/**
+ * What a failure comes down to: a loop's `Loop body failed: …` is its body's error (what a run's
+ * error line says); any other error is its own cause.
+ */
+export function errorCause(e: SpanError): SpanError {
+  if (e.type === undefined && e.message.startsWith(LOOP_WRAPPER)) return parseErrorText(e.message.slice(LOOP_WRAPPER.length));
+  return e;
+}
+
 /** One line for a run's or a span's error: `KeyError: 'income'` rather than `Traceback (most recent…`. */
 export function summarizeError(e: SpanError): string {
   return e.type ? `${e.type}: ${e.message}` : e.message;

@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { toRunQuery } from '../../analysis/runs';
 import { formatAgo, formatBytes, formatDuration, formatTimestamp } from '../../model/format';
+import { originLabel, originNote, timesPlaced } from '../../model/origin';
 import type { Run, Span, SpanNode } from '../../model/types';
 import { describeFilter, isFilterActive, toRunFilter, type RunsFilter } from '../filters';
 import { codeBlock, inlineCode, oneLine, runDescription, spanDescription, tailLines } from '../format';
@@ -302,7 +303,9 @@ export class SpanItemNode extends ViewNode {
     }
     const item = new vscode.TreeItem(oneLine(s.name || s.id, 120), state);
     item.id = this.id;
-    item.description = spanDescription(s);
+    const parentSpan = this.parent instanceof SpanItemNode ? this.parent.span : undefined;
+    const origin = originNote(s, parentSpan);
+    item.description = origin ? `${spanDescription(s)} · ${origin}` : spanDescription(s);
     item.iconPath = statusIcon(s.status);
     const where = spanSourceHints.current?.label(this.entry, this.run, s) ?? undefined;
     if (where) item.contextValue = s.status === 'error' ? CONTEXT.spanFailedSrc : CONTEXT.spanSrc;
@@ -327,6 +330,10 @@ function spanTooltip(s: SpanNode, where?: string): vscode.MarkdownString {
   if (showRawStatus(s.rawStatus, s.status)) tip.appendMarkdown(` (store says ${inlineCode(s.rawStatus)})`);
   tip.appendMarkdown(`\n\nSpan ID: ${inlineCode(s.id)}\n\n`);
   tip.appendMarkdown(`Starts at +${formatDuration(s.startOffsetMs)} · Duration: ${s.durationMs === undefined ? 'running' : formatDuration(s.durationMs)}`);
+  const origin = originLabel(s);
+  if (origin) {
+    tip.appendMarkdown(`\n\n*${origin[0]!.toUpperCase()}${origin.slice(1)}${timesPlaced(s) ? ', placed in time from its latency' : ''} — not a span the system recorded*`);
+  }
   if (s.children.length > 0) tip.appendMarkdown(` · ${s.children.length} child span${s.children.length === 1 ? '' : 's'}`);
   if (s.error) {
     tip.appendMarkdown('\n\n**');

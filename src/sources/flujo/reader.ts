@@ -1,3 +1,4 @@
+import { errorCause } from '../../model/errors';
 import { spanOrigin } from '../../model/origin';
 import { SpanGrouper } from '../../model/types';
 import type { Run, Span, SpanNameGroup, SpanSummary, Status } from '../../model/types';
@@ -353,7 +354,7 @@ class FlujoStore implements TraceStore {
             const e = extras.get(String(id));
             if (!e || e.error !== undefined) return;
             const err = errorOf(parseAttributes(attrs));
-            if (err) e.error = summarizeError(err);
+            if (err) e.error = summarizeError(errorCause(err));
           },
         );
         await breathe();
@@ -370,12 +371,12 @@ class FlujoStore implements TraceStore {
       for (const s of spans) if (s.durationMs !== undefined) end = Math.max(end, s.startOffsetMs + s.durationMs);
       if (spans.length > 0 && end >= 0) e.durationMs = end;
       const failed = spans.filter((s) => s.error).sort((a, b) => endOf(a) - endOf(b))[0];
-      if (failed?.error) e.error = summarizeError(failed.error);
+      if (failed?.error) e.error = summarizeError(errorCause(failed.error));
       extras.set(r.id, e);
     }
     return rows.map((r) => {
       const e = extras.get(r.id) ?? { spanCount: 0 };
-      const own = r.error === undefined ? undefined : summarizeError(errorFromFeedback(r.error));
+      const own = r.error === undefined ? undefined : summarizeError(errorCause(errorFromFeedback(r.error)));
       const extra: { durationMs?: number; error?: string } = {};
       if (e.durationMs !== undefined) extra.durationMs = e.durationMs;
       const error = own ?? (isError(r) ? e.error : undefined);
