@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { toRunQuery } from '../../analysis/runs';
-import { formatAgo, formatBytes, formatDuration, formatTimestamp } from '../../model/format';
+import { durationClockNote, formatAgo, formatBytes, formatDuration, formatTimestamp } from '../../model/format';
 import { originLabel, originNote, timesPlaced } from '../../model/origin';
 import type { Run, Span, SpanNode } from '../../model/types';
 import { describeFilter, isFilterActive, toRunFilter, type RunsFilter } from '../filters';
@@ -269,7 +269,8 @@ function runTooltip(r: Run): vscode.MarkdownString {
   if (showRawStatus(r.rawStatus, r.status)) tip.appendMarkdown(` (store says ${inlineCode(r.rawStatus)})`);
   tip.appendMarkdown(`\n\nRun ID: ${inlineCode(r.id)}\n\n`);
   tip.appendMarkdown(`Started: ${formatTimestamp(r.startMs)} (${formatAgo(r.startMs)})\n\n`);
-  tip.appendMarkdown(`Duration: ${r.status === 'running' ? 'running' : formatDuration(r.durationMs)} · Spans: ${r.spanCount}`);
+  const clock = r.status === 'running' ? '' : durationClockNote(r);
+  tip.appendMarkdown(`Duration: ${r.status === 'running' ? 'running' : formatDuration(r.durationMs)}${clock ? ` (${clock})` : ''} · Spans: ${r.spanCount}`);
   if (r.error) {
     tip.appendMarkdown('\n\n**Error**\n');
     tip.appendMarkdown(codeBlock(tailLines(r.error, 20)));

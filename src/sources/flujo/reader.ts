@@ -45,6 +45,8 @@ export async function openFlujoStore(file: string, id: string = file): Promise<T
 interface RunExtras {
   spanCount: number;
   durationMs?: number;
+  /** The run's one pipeline_run span's duration, where it has exactly one that ended. */
+  rootSpanMs?: number;
   error?: string;
 }
 
@@ -325,6 +327,23 @@ class FlujoStore implements TraceStore {
         );
         await breathe();
       }
+      // The root span's own clock: one pipeline_run row without a parent per finished run.
+      const finished = rows.filter((r) => extras.has(r.id) && statusOf(r) !== 'running').map((r) => r.id);
+      const roots = new Map<string, number>();
+      for (const ids of chunks(finished)) {
+        this.snap.each(
+          `SELECT run_id, end_time - start_time FROM spans WHERE run_id IN (${marks(ids)}) ` +
+            "AND (parent_span_id IS NULL OR parent_span_id = '') AND name = 'pipeline_run'",
+          ids,
+          ([id, d]) => {
+            const key = String(id);
+            const ms = typeof d === 'number' && d >= 0 ? secondsToMs(d) : NaN;
+            roots.set(key, roots.has(key) ? NaN : ms); // two roots: neither is the run's clock
+          },
+        );
+        await breathe();
+      }
+      for (const [id, ms] of roots) if (!Number.isNaN(ms)) extras.get(id)!.rootSpanMs = ms;
       const needTimes = rows
         .filter((r) => r.recordedDurationMs === undefined && extras.has(r.id) && statusOf(r) !== 'running')
         .map((r) => r.id);
@@ -377,8 +396,9 @@ class FlujoStore implements TraceStore {
     return rows.map((r) => {
       const e = extras.get(r.id) ?? { spanCount: 0 };
       const own = r.error === undefined ? undefined : summarizeError(errorCause(errorFromFeedback(r.error)));
-      const extra: { durationMs?: number; error?: string } = {};
+      const extra: { durationMs?: number; rootSpanMs?: number; error?: string } = {};
       if (e.durationMs !== undefined) extra.durationMs = e.durationMs;
+      if (e.rootSpanMs !== undefined) extra.rootSpanMs = e.rootSpanMs;
       const error = own ?? (isError(r) ? e.error : undefined);
       if (error !== undefined) extra.error = error;
       return toRun(this.id, { ...r, error: undefined }, e.spanCount, extra);

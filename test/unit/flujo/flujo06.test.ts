@@ -151,3 +151,21 @@ describe('Flujo 0.6: a running run', () => {
     expect(trace.root.synthetic).toBe(true);
   });
 });
+
+describe('Flujo 0.6: run duration', () => {
+  it("is the pipeline_run span's, says so, and keeps the record's (12–23 ms longer) beside it", async () => {
+    const runs = await store.listRuns({ ids: Object.values(m.scenarios) });
+    for (const run of runs) {
+      if (run.status === 'running') {
+        expect(run.durationMs).toBeUndefined();
+        continue;
+      }
+      const root = (await store.getSpans(run.id)).find((s) => s.name === 'pipeline_run')!;
+      expect(run.durationClock).toBe('root-span');
+      expect(run.durationMs).toBe(root.durationMs);
+      const lag = run.recordDurationMs! - run.durationMs!;
+      expect(lag).toBeGreaterThanOrEqual(11);
+      expect(lag).toBeLessThanOrEqual(24);
+    }
+  });
+});
