@@ -222,7 +222,8 @@ export interface CollectOptions {
 export async function collectFailureCandidates(store: TraceStore, options: CollectOptions = {}): Promise<FailureCandidate[]> {
   const maxRuns = options.maxRuns ?? DEFAULT_MAX_FAILED_RUNS;
   const maxSpanRuns = options.maxSpanRuns ?? (store.format === 'claude-flow' ? SERVER_MAX_SPAN_RUNS : DEFAULT_MAX_SPAN_RUNS);
-  const runs = await store.listRuns({ status: 'error', limit: maxRuns });
+  // The newest failures whatever their age, as claude-flow's find_similar_failures reads them.
+  const runs = await store.listRuns({ status: 'error', limit: maxRuns, anyAge: true });
   const perRun: FailureCandidate[][] = runs.map(() => []);
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { toRunQuery } from '../../analysis/runs';
 import { durationClockNote, formatAgo, formatBytes, formatDuration, formatTimestamp } from '../../model/format';
 import { originLabel, originNote, timesPlaced } from '../../model/origin';
+import { isPlainWordFor } from '../../model/status';
 import type { Run, Span, SpanNode } from '../../model/types';
 import { describeFilter, isFilterActive, toRunFilter, type RunsFilter } from '../filters';
 import { codeBlock, inlineCode, oneLine, runDescription, spanDescription, tailLines } from '../format';
@@ -258,7 +259,7 @@ export class RunNode extends ViewNode {
 /** The store's own status word, when it says more than the normalized one ("completed" for ok does not). */
 function showRawStatus(raw: string, status: Run['status']): boolean {
   const w = raw.trim().toLowerCase();
-  return w !== '' && w !== status && w !== STATUS_WORD[status] && !['completed', 'success', 'succeeded', 'error'].includes(w);
+  return w !== STATUS_WORD[status] && !isPlainWordFor(w, status);
 }
 
 function runTooltip(r: Run): vscode.MarkdownString {
