@@ -169,3 +169,19 @@ describe('Flujo 0.6: run duration', () => {
     }
   });
 });
+
+describe("Flujo 0.6: the store's own status words", () => {
+  it('--status failed / completed are --status error / ok, in list and spans', async () => {
+    const { runCli } = await import('../cli/run-cli');
+    const ids = async (...args: string[]): Promise<string[]> => {
+      const r = await runCli(['list', file, '--limit', '0', '--json', ...args]);
+      expect(r.stderr).toBe('');
+      return (JSON.parse(r.stdout) as Array<{ id: string }>).map((x) => x.id);
+    };
+    expect(await ids('--status', 'failed')).toEqual(await ids('--status', 'error'));
+    expect(await ids('--status', 'Completed')).toEqual(await ids('--status', 'ok'));
+    expect((await ids('--status', 'failed')).length).toBeGreaterThanOrEqual(4);
+    const r = await runCli(['spans', file, m.scenarios['loopFailed']!, '--status', 'failed']);
+    expect(r.stdout).toMatch(/^4 of 7 spans in run \S+ \(status error\):/);
+  });
+});
