@@ -185,3 +185,20 @@ describe("Flujo 0.6: the store's own status words", () => {
     expect(r.stdout).toMatch(/^4 of 7 spans in run \S+ \(status error\):/);
   });
 });
+
+describe('Flujo 0.6: similar', () => {
+  it("finds the wrapped KeyError and both re-raised tracebacks as one failure; the tracebacks alike", async () => {
+    const { runCli } = await import('../cli/run-cli');
+    const r = await runCli(['similar', file, "Agent execution failed with KeyError: 'income'", '--json']);
+    expect(r.code).toBe(0);
+    const hits = JSON.parse(r.stdout) as Array<{ similarity: number; run: { id: string }; span?: { name: string } }>;
+    const byRun = new Map(hits.map((h) => [h.run.id, h]));
+    expect(byRun.get(m.scenarios['agentKeyError']!)!.similarity).toBe(1);
+    const a = byRun.get(m.scenarios['runtimeTraceback']!)!;
+    const b = byRun.get(m.scenarios['runtimeTraceback2']!)!;
+    expect(a.span!.name).toBe('compute_dti');
+    expect(a.similarity).toBe(b.similarity);
+    expect(a.similarity).toBeGreaterThan(0.3);
+    expect(byRun.has(m.scenarios['loopFailed']!)).toBe(false);
+  });
+});
