@@ -13,6 +13,7 @@
  * Pure functions over the model, plus `collectFailureCandidates`, which reads a TraceStore's
  * recent failures through its interface (no format, no 'vscode').
  */
+import { parseErrorText } from '../model/errors';
 import type { Run, Span, SpanError } from '../model/types';
 import type { TraceStore } from '../sources/types';
 
@@ -169,7 +170,9 @@ export function findSimilarFailures<C extends { text: string; run?: Pick<Run, 's
   options: SimilarOptions = {},
 ): Array<SimilarFailure<C>> {
   const threshold = options.threshold ?? DEFAULT_SIMILARITY_THRESHOLD;
-  const words = wordSet(target);
+  // The target read as an error is (a pasted `Agent execution failed with KeyError: …` or a whole
+  // traceback compares by what the failure is, as the candidates do).
+  const words = wordSet(failureText(parseErrorText(target)) || target);
   const scores = new Map<string, number>();
   const hits: Array<{ c: C; score: number; i: number }> = [];
   let i = 0;
