@@ -97,7 +97,7 @@ export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number 
  */
 export function failureText(error: SpanError | string | undefined): string {
   if (error === undefined) return '';
-  const e: SpanError = typeof error === 'string' ? { message: error } : error;
+  const e: SpanError = typeof error === 'string' ? parseErrorText(error) : error;
   let message = (e.message ?? '').trim();
   if (/^Traceback \(most recent call last\)/.test(message)) {
     const lines = message.split(/\r?\n/).filter((l) => l.trim() !== '');
