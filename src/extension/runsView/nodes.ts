@@ -204,8 +204,25 @@ export class StoreNode extends ViewNode {
           ? MessageNode.info(this, 'empty', `No runs match the filter (${describeFilter(filter)})`, 'filter')
           : MessageNode.info(this, 'empty', 'No runs recorded yet', 'info'),
       );
+      if (filter.window === 'all') nodes.push(...(await this.hiddenByWindow()));
     }
     return nodes;
+  }
+
+  /** A store that lists only its recent runs (claude-flow: 30 days): how many older ones it hid, and where to widen it. */
+  private async hiddenByWindow(): Promise<ViewNode[]> {
+    const e = this.entry;
+    try {
+      const hidden = await this.ctx.registry.query(e, (s) => (s.hiddenByWindow ? s.hiddenByWindow(toRunQuery(toRunFilter(this.ctx.filter()))) : Promise.resolve(undefined)));
+      if (!hidden || hidden.count === 0) return [];
+      const label = `${hidden.count} older run${hidden.count === 1 ? '' : 's'} before the last ${hidden.days} days — widen with the connection's sinceDays`;
+      return [
+        new ActionNode(this, 'window', label, 'history', { command: OPEN_POSTGRES_SETTINGS_COMMAND, title: 'Edit Connection in Settings' }),
+      ];
+    } catch (err) {
+      logError(`Counting older runs of ${e.id} failed`, err);
+      return [];
+    }
   }
 }
 
