@@ -118,6 +118,21 @@ class FlujoStore implements TraceStore {
     return text;
   }
 
+  /** Of `ids` (default: all), the runs with span rows whose step history has nested entries (a cheap SQL pre-filter). */
+  private historyRunIds(ids?: readonly string[]): string[] {
+    if (!this.schema.spans || !this.schema.workflowState || !this.schema.wsColumns.has('step_history')) return [];
+    const nested = "(instr(ws.step_history, '\"step_history\":[{') > 0 OR instr(ws.step_history, '\"step_history\": [{') > 0)";
+    const withRows = 'EXISTS (SELECT 1 FROM spans s WHERE s.run_id = ws.run_id)';
+    const found: string[] = [];
+    const collect = (where: string, params: SqlParam[]): void =>
+      this.snap.each(`SELECT ws.run_id FROM workflow_state ws WHERE ${where} AND ${nested} AND ${withRows}`, params, (row) =>
+        found.push(String(row[0])),
+      );
+    if (ids) for (const part of chunks([...ids])) collect(`ws.run_id IN (${marks(part)})`, part);
+    else collect('1', []);
+    return found;
+  }
+
   /** Loop iterations and branches that live only in the run's step history, under their step's span. */
   private addHistory(runId: string, raws: RawSpan[]): void {
     addStepHistorySpans(raws, this.historyText(runId));
@@ -128,17 +143,7 @@ class FlujoStore implements TraceStore {
    * pre-filter; addStepHistorySpans decides): their history spans, for search beside the rows.
    */
   private *historySpansOf(ids?: readonly string[]): Generator<Span> {
-    if (!this.schema.spans || !this.schema.workflowState || !this.schema.wsColumns.has('step_history')) return;
-    const nested = "(instr(ws.step_history, '\"step_history\":[{') > 0 OR instr(ws.step_history, '\"step_history\": [{') > 0)";
-    const withRows = 'EXISTS (SELECT 1 FROM spans s WHERE s.run_id = ws.run_id)';
-    const found: string[] = [];
-    const collect = (where: string, params: SqlParam[]): void =>
-      this.snap.each(`SELECT ws.run_id FROM workflow_state ws WHERE ${where} AND ${nested} AND ${withRows}`, params, (row) =>
-        found.push(String(row[0])),
-      );
-    if (ids) for (const part of chunks([...ids])) collect(`ws.run_id IN (${marks(part)})`, part);
-    else collect('1', []);
-    for (const id of found) {
+    for (const id of this.historyRunIds(ids)) {
       const raws = this.spanRows(id);
       this.addHistory(id, raws);
       for (const s of buildSpans(id, raws)) if (spanOrigin(s) === STEP_HISTORY) yield s;
@@ -326,6 +331,16 @@ class FlujoStore implements TraceStore {
           ([id, count]) => extras.set(String(id), { spanCount: Number(count) }),
         );
         await breathe();
+      }
+      // Spans from step history count too, for a page of runs (a whole store's listing skips this:
+      // it reads every such run's spans, as getSpans does, and search and the failure index count none).
+      if (rows.length <= CHUNK) {
+        for (const id of this.historyRunIds(rows.map((r) => r.id).filter((x) => extras.has(x)))) {
+          const raws = this.spanRows(id);
+          const n = raws.length;
+          this.addHistory(id, raws);
+          extras.get(id)!.spanCount += raws.length - n;
+        }
       }
       // The root span's own clock: one pipeline_run row without a parent per finished run.
       const finished = rows.filter((r) => extras.has(r.id) && statusOf(r) !== 'running').map((r) => r.id);

@@ -93,6 +93,10 @@ describe('Flujo 0.6: step history', () => {
     }
   });
 
+  it("a run's span count is what getSpans gives, history spans included", async () => {
+    for (const run of await store.listRuns({ limit: 50 })) expect(run.spanCount, run.id).toBe((await store.getSpans(run.id)).length);
+  });
+
   it('search indexes the same spans getSpans gives (scanSpans and getSpans agree)', async () => {
     const docs: SearchDoc[] = [];
     await store.scanSpans!((batch) => docs.push(...batch));
