@@ -2,13 +2,16 @@
 // (code-server in Chromium): span rows only for pipeline_run and the top-level steps, the loop's
 // iterations and the branch taken only in workflow_state.step_history. The Runs view shows the
 // iterations under their loop step, each with its body steps, marked "from step history"; a running
-// run's steps (no span rows yet) are marked "from the steps table". One session, tests in order.
+// run's steps (no span rows yet) are marked "from the steps table". Beside it, a claude-flow
+// connection whose traces are all older than its 30-day window (real PostgreSQL, when reachable)
+// says how many runs the window hid. One session, tests in order.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createClaudeFlowDatabase, type ClaudeFlowFixture } from '../fixtures/claudeflow';
 import {
   closeAndRemove,
   expandTreeRow,
@@ -43,6 +46,7 @@ describe('Flujo 0.6 step history in the Runs view', () => {
   let page: Page;
   let tmp: string;
   let manifest: Manifest;
+  let cf: ClaudeFlowFixture | undefined;
   const run = (scenario: string): Manifest['runs'][number] => manifest.runs.find((r) => r.id === manifest.scenarios[scenario])!;
 
   beforeAll(async () => {
@@ -52,7 +56,14 @@ describe('Flujo 0.6 step history in the Runs view', () => {
     const manifestFile = path.join(tmp, 'manifest.json');
     execFileSync(PYTHON, [path.join(FIXTURES_DIR, 'flujo_store.py'), path.join(ws, 'pipelines', 'flujo_ops.db'), '--flujo06', '--runs', '0', '--seed', '11', '--wal-runs', '1', '--manifest', manifestFile], { stdio: 'pipe' });
     manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Manifest;
-    vs = await launch({ workspace: ws, name: 'flujo06', viewport: { width: 1600, height: 1000 } });
+    const settings: Record<string, unknown> = {};
+    try {
+      cf = await createClaudeFlowDatabase(Date.now() - 60 * 86_400_000); // every trace 60 days old or more
+      settings['spanlens.postgres.connections'] = [{ name: 'old-traces', url: cf.url }];
+    } catch (e) {
+      console.warn(`[flujo06.e2e] no PostgreSQL server (${e instanceof Error ? e.message : String(e)}): the claude-flow part is skipped`);
+    }
+    vs = await launch({ workspace: ws, name: 'flujo06', viewport: { width: 1600, height: 1000 }, settings });
     page = vs.page;
     await openSpanlens(vs);
     // Wide enough for the iterations' names and notes: drag the sidebar's edge.
@@ -67,11 +78,17 @@ describe('Flujo 0.6 step history in the Runs view', () => {
 
   afterAll(async () => {
     await closeAndRemove(vs, tmp);
+    await cf?.drop();
   });
 
   test("a loop's iterations are under their step, each holding its body steps, marked as from step history", async () => {
     const ok = run('loopOk');
-    await expect.poll(async () => (await treeItems(page, 'Runs')).filter((r) => r.level === 2).length, { timeout: 45_000 }).toBe(manifest.runs.length);
+    const flujoRuns = (rows: TreeRowInfo[]): TreeRowInfo[] => {
+      const at = rows.findIndex((r) => r.level === 1 && r.label === 'flujo_ops.db');
+      const end = rows.findIndex((r, i) => i > at && r.level === 1);
+      return at < 0 ? [] : rows.slice(at + 1, end < 0 ? undefined : end).filter((r) => r.level === 2);
+    };
+    await expect.poll(async () => flujoRuns(await treeItems(page, 'Runs')).length, { timeout: 45_000 }).toBe(manifest.runs.length);
     await expandTreeRow(page, runRowRe(ok), 'Runs');
     await expandTreeRow(page, 'pipeline_run', 'Runs');
     await expandTreeRow(page, 'refine_addresses', 'Runs');
@@ -114,5 +131,20 @@ describe('Flujo 0.6 step history in the Runs view', () => {
       .toEqual(['3 load_customers · from the steps table', '3 refine_addresses · from the steps table']);
     await moveMouseAway(page);
     await vs.screenshot('flujo06-running-steps-table');
+  });
+
+  test('a claude-flow store whose runs are all older than its window says how many it hid', async () => {
+    if (!cf) return;
+    await expandTreeRow(page, 'old-traces', 'Runs');
+    const hint = `${cf.traces.length} older runs — widen with the connection's sinceDays`;
+    await expect
+      .poll(async () => {
+        const rows = await treeItems(page, 'Runs');
+        const at = rows.findIndex((r) => r.level === 1 && r.label === 'old-traces');
+        return rows.slice(at + 1, at + 3).map((r) => `${r.icon} ${r.label}`);
+      }, { timeout: 30_000 })
+      .toEqual(['info No runs in the last 30 days', `history ${hint}`]);
+    await moveMouseAway(page);
+    await vs.screenshot('flujo06-claudeflow-old-traces');
   });
 });

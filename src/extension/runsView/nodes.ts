@@ -13,7 +13,7 @@ import type { Run, Span, SpanNode } from '../../model/types';
 import { describeFilter, isFilterActive, toRunFilter, type RunsFilter } from '../filters';
 import { codeBlock, inlineCode, oneLine, runDescription, spanDescription, tailLines } from '../format';
 import { errorMessage, logError } from '../log';
-import type { StoreFormat } from '../../sources/types';
+import type { StoreFormat, WindowHidden } from '../../sources/types';
 import type { StoreEntry, StoreRegistry } from '../stores/storeRegistry';
 import { isPasswordError, OPEN_POSTGRES_SETTINGS_COMMAND, SET_POSTGRES_PASSWORD_COMMAND } from '../stores/postgresConnections';
 import { STATUS_WORD, statusIcon } from './icons';
@@ -199,29 +199,38 @@ export class StoreNode extends ViewNode {
     const nodes: ViewNode[] = runs.slice(0, limit).map((r) => new RunNode(this, this.ctx.registry, e, r, ids.take(runNodeId(e.id, r.id))));
     if (runs.length > limit) nodes.push(new LoadMoreNode(this, e.id, limit));
     if (nodes.length === 0) {
-      nodes.push(
-        isFilterActive(filter)
-          ? MessageNode.info(this, 'empty', `No runs match the filter (${describeFilter(filter)})`, 'filter')
-          : MessageNode.info(this, 'empty', 'No runs recorded yet', 'info'),
-      );
-      if (filter.window === 'all') nodes.push(...(await this.hiddenByWindow()));
+      const hidden = filter.window === 'all' ? await this.hiddenByWindow() : undefined;
+      if (hidden) {
+        const within = `in the last ${hidden.days} days`;
+        nodes.push(
+          isFilterActive(filter)
+            ? MessageNode.info(this, 'empty', `No runs ${within} match the filter (${describeFilter(filter)})`, 'filter')
+            : MessageNode.info(this, 'empty', `No runs ${within}`, 'info'),
+          new ActionNode(this, 'window', `${hidden.count} older run${hidden.count === 1 ? '' : 's'} — widen with the connection's sinceDays`, 'history', {
+            command: OPEN_POSTGRES_SETTINGS_COMMAND,
+            title: 'Edit Connection in Settings',
+          }),
+        );
+      } else {
+        nodes.push(
+          isFilterActive(filter)
+            ? MessageNode.info(this, 'empty', `No runs match the filter (${describeFilter(filter)})`, 'filter')
+            : MessageNode.info(this, 'empty', 'No runs recorded yet', 'info'),
+        );
+      }
     }
     return nodes;
   }
 
-  /** A store that lists only its recent runs (claude-flow: 30 days): how many older ones it hid, and where to widen it. */
-  private async hiddenByWindow(): Promise<ViewNode[]> {
+  /** A store that lists only its recent runs (claude-flow: 30 days): how many older ones match, when any do. */
+  private async hiddenByWindow(): Promise<WindowHidden | undefined> {
     const e = this.entry;
     try {
       const hidden = await this.ctx.registry.query(e, (s) => (s.hiddenByWindow ? s.hiddenByWindow(toRunQuery(toRunFilter(this.ctx.filter()))) : Promise.resolve(undefined)));
-      if (!hidden || hidden.count === 0) return [];
-      const label = `${hidden.count} older run${hidden.count === 1 ? '' : 's'} before the last ${hidden.days} days — widen with the connection's sinceDays`;
-      return [
-        new ActionNode(this, 'window', label, 'history', { command: OPEN_POSTGRES_SETTINGS_COMMAND, title: 'Edit Connection in Settings' }),
-      ];
+      return hidden && hidden.count > 0 ? hidden : undefined;
     } catch (err) {
       logError(`Counting older runs of ${e.id} failed`, err);
-      return [];
+      return undefined;
     }
   }
 }
