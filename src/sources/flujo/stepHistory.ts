@@ -58,24 +58,31 @@ export function addStepHistorySpans(raws: RawSpan[], historyText: unknown): void
   const top = (root ? raws.filter((r) => r.parentId === root.id) : roots).slice();
   top.sort((a, b) => (a.startMs ?? Infinity) - (b.startMs ?? Infinity));
 
+  // Each name's top-level spans in start order, and how many of them are behind the cursor:
+  // matching walks each list once, however long the history (a hostile one is long).
+  const byName = new Map<string, { at: number[]; next: number }>();
+  top.forEach((t, i) => {
+    const e = byName.get(t.name);
+    if (e) e.at.push(i);
+    else byName.set(t.name, { at: [i], next: 0 });
+  });
   const budget = { left: MAX_HISTORY_SPANS, n: 0 };
-  const used = new Set<RawSpan>();
   let cursor = 0;
   let lastEnd = root?.startMs;
   for (const item of history) {
     if (!isPlainObject(item)) continue;
     const name = typeof item['name'] === 'string' ? item['name'] : '';
     let span: RawSpan | undefined;
-    for (let i = cursor; i < top.length; i++) {
-      if (!used.has(top[i]!) && top[i]!.name === name) {
-        span = top[i]!;
-        cursor = i + 1;
-        break;
+    const same = byName.get(name);
+    if (same) {
+      while (same.next < same.at.length && same.at[same.next]! < cursor) same.next++;
+      if (same.next < same.at.length) {
+        cursor = same.at[same.next++]! + 1;
+        span = top[cursor - 1];
       }
     }
     const nested = subEntries(item);
     if (span) {
-      used.add(span);
       lastEnd = span.endMs ?? lastEnd;
       if (nested.length > 0 && !hasChildren.has(span.id)) expand(raws, item, span, budget);
     } else if (nested.length > 0 && budget.left > 0) {

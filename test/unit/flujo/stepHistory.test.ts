@@ -60,3 +60,17 @@ describe('addStepHistorySpans', () => {
     }
   });
 });
+
+describe('addStepHistorySpans on long inputs', () => {
+  it('matches a 100,000-entry history against 10,000 step spans in linear time', () => {
+    const raws: RawSpan[] = [raw('root', null, 'pipeline_run', 0, 1e9)];
+    for (let i = 0; i < 10_000; i++) raws.push(raw(`s${i}`, 'root', `step${i}`, i + 1, i + 2));
+    // Names that match nothing but the last span: a scan from the cursor per entry would be 10^9 steps.
+    const history = Array.from({ length: 100_000 }, (_, i) => sr(i === 99_999 ? 'step9999' : `other${i}`));
+    history[99_999] = sr('step9999', { step_history: [sr('inner')] });
+    const t0 = performance.now();
+    addStepHistorySpans(raws, JSON.stringify(history));
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(raws[raws.length - 1]!).toMatchObject({ name: 'inner', parentId: 's9999' });
+  });
+});
