@@ -157,7 +157,8 @@ function groupsOf(e: Entry, subs: Entry[], md: Record<string, unknown>): Group[]
   const name = typeof e['name'] === 'string' ? e['name'] : '';
   const branch = md['executed_branch_key'];
   if (branch !== undefined && branch !== null) {
-    const key = typeof branch === 'string' ? branch : JSON.stringify(branch) ?? String(branch);
+    // Flujo's keys are strings (or numbers, booleans); anything else is named by its kind, never serialized (it may be deep).
+    const key = typeof branch === 'string' || typeof branch === 'number' || typeof branch === 'boolean' ? String(branch) : Array.isArray(branch) ? '[list]' : '{object}';
     return [{ label: `Branch '${key}'`, attributes: { executed_branch_key: key }, entries: subs }];
   }
   const iterations = toNumber(md['iterations']);
