@@ -13,6 +13,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createClaudeFlowDatabase, type ClaudeFlowFixture } from '../fixtures/claudeflow';
 import {
+  clickTreeRow,
   closeAndRemove,
   expandTreeRow,
   FIXTURES_DIR,
@@ -24,6 +25,8 @@ import {
   runRowRe,
   screenshotFailures,
   treeItems,
+  waitForTab,
+  webviewFrame,
   type TreeRowInfo,
   type VscodeSession,
 } from './harness';
@@ -119,6 +122,19 @@ describe('Flujo 0.6 step history in the Runs view', () => {
     for (const r of rows) expect(r.icon, r.label).toBe('pass');
     await moveMouseAway(page);
     await vs.screenshot('flujo06-loop-iterations');
+  });
+
+  test('a body step from step history opens in Span Details with its latency and output', async () => {
+    await clickTreeRow(page, 'validate_address', 'Runs');
+    await waitForTab(page, 'Span: validate_address');
+    const frame = await webviewFrame(page, 'Span: validate_address');
+    await expect.poll(() => frame.locator('[data-testid=span-name]').textContent(), { timeout: 15_000 }).toBe('validate_address');
+    const attrs = (await frame.locator('[data-testid=attributes-table]').textContent()) ?? '';
+    expect(attrs).toContain('spanlens.source');
+    expect(attrs).toContain('step_history');
+    expect(attrs).toContain('latency_s');
+    await moveMouseAway(page);
+    await vs.screenshot('flujo06-history-span-details');
   });
 
   test("a running run's steps come from the steps table and say so", async () => {
