@@ -1,8 +1,12 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { openStore } from '../sources/open';
+import { findStoresInFolder } from '../sources/storeFiles';
+import { isWaftFolder } from '../sources/waft/sniff';
 import { StoreError, type TraceStore } from '../sources/types';
 import { formatOption, parseVerbArgs, takePositionals } from './args';
 import { UsageError, type CliIO } from './context';
-import { clean } from './format/text';
+import { clean, shellQuote } from './format/text';
 import { globalHelp } from './help';
 import { diffVerb } from './verbs/diff';
 import { getVerb } from './verbs/get';
@@ -65,7 +69,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       values,
       json: values.json === true,
       now: (io.now ?? Date.now)(),
-      open: async (target) => {
+      open: async (named) => {
+        const target = format === undefined && io.open === undefined ? await storeInFolder(named, io) : named;
         const store = await (io.open ?? openStore)(target, format === undefined ? {} : { format });
         opened.push(store);
         return store;
@@ -81,6 +86,33 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   } finally {
     for (const s of opened) await s.close().catch(() => undefined);
   }
+}
+
+/**
+ * A folder named as the store: the one store inside it, found as the extension's discovery finds
+ * stores (flujo_ops.db, OTLP files, waft traces folders), said on stderr; several are listed for
+ * the user to pick. A waft folder is a store itself; anything else is passed on unchanged.
+ */
+async function storeInFolder(target: string, io: CliIO): Promise<string> {
+  let isDir = false;
+  try {
+    isDir = (await fs.promises.stat(target)).isDirectory();
+  } catch {
+    return target; // openStore says what is wrong with it
+  }
+  if (!isDir || (await isWaftFolder(target))) return target;
+  const found = await findStoresInFolder(target);
+  if (found.length === 0) return target;
+  const shown = found.map((f) => path.relative(process.cwd(), f) || f);
+  if (found.length === 1) {
+    io.stderr.write(`spanlens: reading ${clean(shown[0]!)} (the trace store in ${clean(target)})\n`);
+    return found[0]!;
+  }
+  const list = shown.slice(0, 8).map((f) => shellQuote(f)).join(', ');
+  throw new StoreError(
+    `${target}: is a folder with ${found.length} trace stores — name one instead of the folder: ${list}${found.length > 8 ? ', …' : ''}`,
+    target,
+  );
 }
 
 /**

@@ -46,7 +46,7 @@ describe('help and usage', () => {
     [['list', 'a.db', 'extra'], "unexpected argument 'extra'"],
     [['list', 'a.db', '--bogus'], "unknown option '--bogus'"],
     [['list', 'a.db', '--status'], "option '--status' needs a value"],
-    [['list', 'a.db', '--status', 'failed'], "unknown status 'failed' — use one of ok, error, running, paused, unset ('failed' is 'error')"],
+    [['list', 'a.db', '--status', 'nope'], "unknown status 'nope' — use one of ok, error, running, paused, unset (or a store's own word: failed, completed, success, timeout, …)"],
     [['spans', 'a.db', 'r', '--status', 'nope'], "unknown status 'nope'"],
     [['list', 'a.db', '--limit', '-1'], "option '--limit' is followed by something that looks like an option; write --limit=VALUE"],
     [['list', 'a.db', '--limit=-1'], '--limit takes a whole number'],
