@@ -149,6 +149,9 @@ function pathOf(rows: readonly DiffRow[], parents: readonly number[], tops: read
  * each span only in A placed after the A sibling before it that has a partner (or first).
  */
 export function pairSiblings(as: readonly SpanNode[], bs: readonly SpanNode[]): Array<{ a?: SpanNode; b?: SpanNode; occurrence: number }> {
+  // The common cases (a leaf on both sides, one child each) without the maps.
+  if (as.length === 0 && bs.length === 0) return [];
+  if (as.length === 1 && bs.length === 1 && as[0]!.name === bs[0]!.name) return [{ a: as[0]!, b: bs[0]!, occurrence: 1 }];
   const key = (name: string, k: number): string => `${k}\u0000${name}`;
   const occurrenceA: number[] = [];
   const countA = new Map<string, number>();
