@@ -1,0 +1,63 @@
+/**
+ * The one wrapper every opened store goes through: spans come out with `llm` filled by the
+ * enrichment pass (src/enrich/llm), whatever the reader, and search documents carry `llm.*`
+ * attributes. Readers stay ignorant of LLM dialects; surfaces never parse them.
+ */
+import { extractLlm, hideContent, llmSearchAttributes } from '../enrich/llm';
+import type { Span } from '../model/types';
+import type { SearchDoc, TraceStore } from './types';
+
+export interface EnrichOptions {
+  /** Asked on every read: the privacy setting can change while a store stays open. */
+  hideLlmContent?: () => boolean;
+}
+
+function enrichSpan(span: Span, format: string, hide: boolean): Span {
+  const llm = extractLlm(span, { format });
+  if (!llm) return span;
+  const out: Span = { ...span, llm };
+  return hide ? hideContent(out) : out;
+}
+
+function enrichDoc(doc: SearchDoc, format: string, hide: boolean): SearchDoc {
+  // A search document has attributes, not events: what events alone record is not indexed here.
+  const llm = extractLlm({ attributes: doc.attributes, events: [] }, { format });
+  if (!llm) return doc;
+  const shown = hide ? hideContent({ attributes: doc.attributes, llm }) : { attributes: doc.attributes, llm };
+  return { ...doc, attributes: { ...shown.attributes, ...llmSearchAttributes(shown.llm) } };
+}
+
+/** `store` with LLM calls read from its spans; its other methods and fields unchanged. */
+export function enrichStore(store: TraceStore, options: EnrichOptions = {}): TraceStore {
+  const hide = (): boolean => options.hideLlmContent?.() === true;
+  const format = store.format;
+  const inner = store;
+  const wrapped: TraceStore = {
+    get id() {
+      return inner.id;
+    },
+    get format() {
+      return inner.format;
+    },
+    get skippedLines() {
+      return inner.skippedLines;
+    },
+    listRuns: (q) => inner.listRuns(q),
+    findRuns: (p) => inner.findRuns(p),
+    getSpans: async (runId) => {
+      const h = hide();
+      return (await inner.getSpans(runId)).map((s) => enrichSpan(s, format, h));
+    },
+    spanSummaries: (q) => inner.spanSummaries(q),
+    close: () => inner.close(),
+  };
+  if (inner.spanGroups) wrapped.spanGroups = (q) => inner.spanGroups!(q);
+  if (inner.runVersions) wrapped.runVersions = () => inner.runVersions!();
+  if (inner.scanSpans) {
+    wrapped.scanSpans = (onBatch, signal, runIds) => {
+      const h = hide();
+      return inner.scanSpans!((docs) => onBatch(docs.map((d) => enrichDoc(d, format, h))), signal, runIds);
+    };
+  }
+  return wrapped;
+}
