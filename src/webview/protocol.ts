@@ -74,6 +74,52 @@ export interface SourceView {
   reason?: string;
 }
 
+/** A tool call in a conversation turn, or a tool this span executed. */
+export interface ToolCallView {
+  id?: string;
+  name: string;
+  /** Arguments, pretty-printed when JSON. */
+  arguments?: string;
+  result?: string;
+  /** True when arguments or result are long: the page folds them behind "more". */
+  long: boolean;
+}
+
+/** One turn of an LLM conversation. */
+export interface TurnView {
+  role: string;
+  /** Where it sits: sent to the model (`input`), its answer (`output`), or the system instructions. */
+  side: 'system' | 'input' | 'output';
+  /** Full text (cut at MAX_IO_CHARS); markdown, shown as text structure by the page. */
+  text: string;
+  /** The first `promptPreviewLength` characters of `text`. */
+  preview: string;
+  /** True when `preview` is shorter than `text` (the page offers "Show all"). */
+  truncated: boolean;
+  /** Characters the store recorded, for "Show all (N characters)"; more than `text` when cut. */
+  length: number;
+  toolCalls: ToolCallView[];
+  /** A `tool` turn: the call it answers. */
+  toolCallId?: string;
+}
+
+/** An LLM call as the page shows it (from `Span.llm`). */
+export interface ConversationView {
+  model?: string;
+  provider?: string;
+  operation?: string;
+  turns: TurnView[];
+  /** Messages beyond the page's limit, left out (said in a line). */
+  turnsLeftOut: number;
+  /** Tools this span executed. */
+  tools: ToolCallView[];
+  /** Usage and cost as label/value rows, in a fixed order. */
+  usage: Array<{ label: string; value: string; testid: string }>;
+  finishReasons: string[];
+  /** Message content hidden by `spanlens.llm.hideContent`. */
+  contentHidden: boolean;
+}
+
 /** Everything the page shows for one span: plain JSON, computed on the host. */
 export interface SpanDetailsView {
   span: {
@@ -102,6 +148,8 @@ export interface SpanDetailsView {
   };
   error?: ErrorView;
   io: IoBlock[];
+  /** The span's LLM call, when it records one. */
+  conversation?: ConversationView;
   usage?: UsageView;
   attributes: AttributeRow[];
   events: EventView[];

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { Run, SourceRef, Span } from '../../model/types';
 import { isPageMessage, SPAN_DETAILS_VIEW_TYPE, type HostMessage, type PageMessage } from '../../webview/protocol';
+import { config } from '../config';
 import { detailsHtml, makeNonce } from './html';
 import { openSourceAt, resolveSource, type SourceResolution } from './source';
 import { buildSpanDetailsView, DEFAULT_PROMPT_PREVIEW_LENGTH } from './viewModel';
@@ -125,7 +126,7 @@ export class SpanDetailsPanel {
         if (isPageMessage(m)) void this.onPageMessage(m);
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('spanlens.details.promptPreviewLength')) this.postCurrent();
+        if (e.affectsConfiguration('spanlens.details.promptPreviewLength') || e.affectsConfiguration('spanlens.llm.hideContent')) this.postCurrent();
       }),
       // A folder added or removed can make Go to Source possible or impossible.
       vscode.workspace.onDidChangeWorkspaceFolders(() => {
@@ -177,6 +178,7 @@ export class SpanDetailsPanel {
       run: t.run,
       span: t.span,
       promptPreviewLength: promptPreviewLength(),
+      hideLlmContent: config.llmHideContent(),
       sourceAvailability: r ? (r.available ? { available: true } : { available: false, reason: r.reason }) : undefined,
     });
     this.post({ type: 'show', data });
