@@ -34,6 +34,12 @@ skipped, never fatal; their count is a note on stderr (stats --json: skippedLine
 Statuses are normalized to ok, error, running, paused, unset; the store's own
 word is kept as rawStatus.
 
+LLM calls (OpenTelemetry GenAI, OpenLLMetry, OpenInference, Flujo agent steps)
+are read into a span's "llm" (conversation, model, tokens, cost); show prints
+them. SPANLENS_HIDE_CONTENT=1 hides message content in every command (roles,
+tools, tokens and cost stay). search finds message text and filters on
+attr.llm.model, attr.llm.total_tokens, attr.llm.cost_usd and the like.
+
 Exit codes: 0 ok; 2 bad input (a missing or unreadable store, an unknown or
 ambiguous run id, a bad option), explained in one line on stderr; 1 a bug in
 spanlens (set SPANLENS_DEBUG=1 to see its stack).

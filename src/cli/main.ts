@@ -58,13 +58,15 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     }
     takePositionals(verb.name, positionals, verb.args);
     const format = formatOption(verb.name, values.format);
+    const hide = env.SPANLENS_HIDE_CONTENT === '1' || env.SPANLENS_HIDE_CONTENT === 'true';
+    const openOptions = { ...(format === undefined ? {} : { format }), ...(hide ? { hideLlmContent: () => true } : {}) };
     await verb.run({
       positionals,
       values,
       json: values.json === true,
       now: (io.now ?? Date.now)(),
       open: async (target) => {
-        const store = await (io.open ?? openStore)(target, format === undefined ? {} : { format });
+        const store = await (io.open ?? openStore)(target, openOptions);
         opened.push(store);
         return store;
       },

@@ -2,6 +2,7 @@
  * Span.llm → ConversationView: the turns of an LLM call ready to show (system, input, output),
  * long texts cut to a preview, tool arguments pretty-printed, usage and cost as rows. Pure.
  */
+import { formatUsd } from '../../analysis/llmTotals';
 import { parseJsonSafe } from '../../enrich/llm/values';
 import { totalTokens, type LlmCall, type LlmMessage, type LlmToolCall } from '../../model/llm';
 import type { ConversationView, ToolCallView, TurnView } from '../../webview/protocol';
@@ -67,13 +68,6 @@ function fmt(n: number): string {
   return Number.isInteger(n) ? n.toLocaleString('en-US') : n.toLocaleString('en-US', { maximumFractionDigits: 2 });
 }
 
-function cost(usd: number): string {
-  let s = usd.toFixed(Math.abs(usd) >= 1 ? 2 : 6).replace(/0+$/, '');
-  if (s.endsWith('.')) s += '00';
-  const [int, frac = ''] = s.split('.');
-  return `$${int}.${frac.padEnd(2, '0')}`;
-}
-
 export function buildConversationView(llm: LlmCall, previewLength: number): ConversationView {
   const turns: TurnView[] = [];
   if (llm.system !== undefined) turns.push(turn('system', 'system', { content: llm.system }, previewLength));
@@ -90,7 +84,7 @@ export function buildConversationView(llm: LlmCall, previewLength: number): Conv
   row('Cache read', u?.cacheReadTokens, 'llm-tokens-cache-read');
   row('Cache write', u?.cacheCreationTokens, 'llm-tokens-cache-write');
   row('Reasoning', u?.reasoningTokens, 'llm-tokens-reasoning');
-  if (llm.costUsd !== undefined) usage.push({ label: 'Cost', value: cost(llm.costUsd), testid: 'llm-cost' });
+  if (llm.costUsd !== undefined) usage.push({ label: 'Cost', value: formatUsd(llm.costUsd), testid: 'llm-cost' });
   const view: ConversationView = {
     turns,
     turnsLeftOut: turnsLeftOut(llm),

@@ -5,9 +5,11 @@
  * selection. Everything shown from a store is text: tooltips escape or fence it.
  */
 import * as vscode from 'vscode';
+import { llmSummary, llmTotals, totalsSummary, type LlmTotals } from '../../analysis/llmTotals';
 import { toRunQuery } from '../../analysis/runs';
 import { formatAgo, formatBytes, formatDuration, formatTimestamp } from '../../model/format';
 import type { Run, Span, SpanNode } from '../../model/types';
+import { walkTree } from '../../model/walk';
 import { describeFilter, isFilterActive, toRunFilter, type RunsFilter } from '../filters';
 import { codeBlock, inlineCode, oneLine, runDescription, spanDescription, tailLines } from '../format';
 import { errorMessage, logError } from '../log';
@@ -25,6 +27,8 @@ export interface ViewContext {
   /** Runs shown per store: pageSize × pages loaded. */
   runLimit(storeId: string): number;
   storeCount(): number;
+  /** Re-renders one node (a run whose LLM totals became known once its spans were read). */
+  refreshNode?(node: ViewNode): void;
 }
 
 /** Context values (menus' `viewItem`); also what e2e tests select by. */
@@ -92,7 +96,7 @@ export class StoreNode extends ViewNode {
   readonly id: string;
 
   constructor(
-    private readonly ctx: ViewContext,
+    readonly ctx: ViewContext,
     readonly entry: StoreEntry,
   ) {
     super(undefined);
@@ -228,10 +232,11 @@ export class RunNode extends ViewNode {
       expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
     );
     item.id = this.id;
-    item.description = runDescription(r);
+    const totals = runTotals.get(this.totalsKey());
+    item.description = totals ? `${runDescription(r)} · ${totalsSummary(totals)}` : runDescription(r);
     item.iconPath = statusIcon(r.status);
     item.contextValue = r.status === 'error' ? CONTEXT.runFailed : CONTEXT.run;
-    item.tooltip = runTooltip(r);
+    item.tooltip = runTooltip(r, totals ?? undefined);
     item.accessibilityInformation = { label: `${r.name || r.id}, ${STATUS_WORD[r.status]}, ${item.description}` };
     return item;
   }
@@ -248,11 +253,32 @@ export class RunNode extends ViewNode {
       return [MessageNode.info(this, `nospans|${this.run.id}`, this.run.status === 'running' ? 'No spans yet' : 'No spans recorded', 'info')];
     }
     await spanSourceHints.current?.prepare(this.entry, this.run, roots).catch((err: unknown) => logError('Resolving span sources failed', err));
+    this.noteTotals(roots);
     const onErrorPath = nodesOnErrorPaths(roots);
     const ids = new IdDeduper();
     return roots.map((s) => new SpanItemNode(this, this.entry, this.run, s, onErrorPath, ids));
   }
+
+  private totalsKey(): string {
+    return `${this.entry.id}\u0000${this.entry.version}\u0000${this.run.id}`;
+  }
+
+  /** The run's LLM totals, known once its spans are read: shown on the run's row from then on. */
+  private noteTotals(roots: SpanNode[]): void {
+    const key = this.totalsKey();
+    if (runTotals.has(key)) return;
+    const spans: SpanNode[] = [];
+    walkTree(roots, (n) => spans.push(n));
+    const totals = llmTotals(spans) ?? null;
+    runTotals.set(key, totals);
+    while (runTotals.size > RUN_TOTALS_CACHE) runTotals.delete(runTotals.keys().next().value!);
+    if (totals) (this.parent as StoreNode | undefined)?.ctx.refreshNode?.(this);
+  }
 }
+
+/** Runs' LLM totals by store, store version and run (null: read, no LLM call). */
+const runTotals = new Map<string, LlmTotals | null>();
+const RUN_TOTALS_CACHE = 5_000;
 
 /** The store's own status word, when it says more than the normalized one ("completed" for ok does not). */
 function showRawStatus(raw: string, status: Run['status']): boolean {
@@ -260,7 +286,7 @@ function showRawStatus(raw: string, status: Run['status']): boolean {
   return w !== '' && w !== status && w !== STATUS_WORD[status] && !['completed', 'success', 'succeeded', 'error'].includes(w);
 }
 
-function runTooltip(r: Run): vscode.MarkdownString {
+function runTooltip(r: Run, totals?: LlmTotals): vscode.MarkdownString {
   const tip = md();
   tip.appendMarkdown('**');
   tip.appendText(oneLine(r.name || r.id, 200));
@@ -269,6 +295,11 @@ function runTooltip(r: Run): vscode.MarkdownString {
   tip.appendMarkdown(`\n\nRun ID: ${inlineCode(r.id)}\n\n`);
   tip.appendMarkdown(`Started: ${formatTimestamp(r.startMs)} (${formatAgo(r.startMs)})\n\n`);
   tip.appendMarkdown(`Duration: ${r.status === 'running' ? 'running' : formatDuration(r.durationMs)} · Spans: ${r.spanCount}`);
+  if (totals) {
+    tip.appendMarkdown('\n\nLLM: ');
+    tip.appendText(`${totalsSummary(totals)} (in ${totals.inputTokens.toLocaleString('en-US')}, out ${totals.outputTokens.toLocaleString('en-US')})`);
+    if (totals.models.length > 0) tip.appendMarkdown(` · ${totals.models.map((m) => inlineCode(m)).join(', ')}`);
+  }
   if (r.error) {
     tip.appendMarkdown('\n\n**Error**\n');
     tip.appendMarkdown(codeBlock(tailLines(r.error, 20)));
@@ -333,6 +364,10 @@ function spanTooltip(s: SpanNode, where?: string): vscode.MarkdownString {
     tip.appendText(oneLine(s.error.type ? `${s.error.type}: ${s.error.message}` : s.error.message, 300));
     tip.appendMarkdown('**\n');
     if (s.error.stack) tip.appendMarkdown(codeBlock(tailLines(s.error.stack, 15)));
+  }
+  if (s.llm) {
+    tip.appendMarkdown('\n\nLLM: ');
+    tip.appendText(llmSummary(s.llm) || s.llm.operation || 'call');
   }
   if (where) tip.appendMarkdown(`\n\nSource: ${inlineCode(where)}`);
   tip.appendMarkdown(where ? '\n\n*Click for details and source*' : '\n\n*Click for details*');
