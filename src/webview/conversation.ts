@@ -66,7 +66,12 @@ function turn(ctx: Ctx, t: TurnView, i: number, hidden: boolean): VElement {
       t.text !== '' ? copyButton(ctx, t.text, `Copy ${t.role} message`) : null,
     ),
     t.text !== ''
-      ? h('div', { class: 'turn-body', 'data-testid': 'llm-turn-text' }, renderMarkdown(shown), t.truncated && !expanded ? h('span', { class: 'ellipsis', 'aria-hidden': 'true' }, '…') : null)
+      ? h(
+          'div',
+          { class: 'turn-body', 'data-testid': 'llm-turn-text' },
+          t.json ? h('pre', { class: 'tool-json wrap' }, shown) : renderMarkdown(shown),
+          t.truncated && !expanded ? h('span', { class: 'ellipsis', 'aria-hidden': 'true' }, '…') : null,
+        )
       : hidden
         ? h('p', { class: 'muted small' }, '(content hidden)')
         : null,

@@ -92,6 +92,8 @@ export interface TurnView {
   side: 'system' | 'input' | 'output';
   /** Full text (cut at MAX_IO_CHARS); markdown, shown as text structure by the page. */
   text: string;
+  /** True when `text` is pretty-printed JSON (a tool's result, say): shown as code, not markdown. */
+  json: boolean;
   /** The first `promptPreviewLength` characters of `text`. */
   preview: string;
   /** True when `preview` is shorter than `text` (the page offers "Show all"). */

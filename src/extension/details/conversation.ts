@@ -50,11 +50,13 @@ function turn(role: string, side: TurnView['side'], m: Pick<LlmMessage, 'content
   const text = full.length > MAX_TURN_CHARS ? full.slice(0, MAX_TURN_CHARS) : full;
   // A tool turn's content is usually JSON: pretty when short enough to be worth it.
   const shown = role === 'tool' && text.length < 100_000 ? pretty(text) : text;
+  const json = shown !== text || (role === 'tool' && text.trimStart().startsWith('{') && parseJsonSafe(text) !== undefined);
   const truncated = shown.length > previewLength;
   const t: TurnView = {
     role,
     side,
     text: shown,
+    json,
     preview: truncated ? shown.slice(0, previewLength) : shown,
     truncated,
     length: full.length,

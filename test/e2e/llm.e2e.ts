@@ -1,0 +1,110 @@
+// An LLM conversation in real VS Code (code-server in Chromium): an OTLP file written by OpenLLMetry
+// JS (@traceloop/instrumentation-openai) around the real openai client talking to a local fake
+// OpenAI server (test/fixtures/llm_write.mjs): a chat call answered with a tool call, then a call
+// with the tool's result answered in markdown. The Runs view marks the calls (model, tokens) and
+// the run's totals; Span Details shows the conversation turn by turn.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import {
+  closeAndRemove,
+  expandTreeRow,
+  FIXTURES_DIR,
+  launch,
+  moveMouseAway,
+  openSpanlens,
+  screenshotFailures,
+  treeItems,
+  treeRowLocator,
+  waitForTab,
+  webviewFrame,
+  type VscodeSession,
+} from './harness';
+
+interface LlmManifest {
+  files: Record<string, string>;
+  system: string;
+  question: string;
+  toolResult: string;
+  answer: string;
+}
+
+describe('an LLM conversation in the Runs view and Span Details', () => {
+  let vs: VscodeSession | undefined;
+  let page: Page;
+  let tmp: string | undefined;
+  let m: LlmManifest;
+  screenshotFailures('llm', () => vs);
+
+  beforeAll(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'spanlens-e2e-llm-'));
+    execFileSync(process.execPath, [path.join(FIXTURES_DIR, 'llm_write.mjs'), path.join(tmp, 'out')], { stdio: 'pipe' });
+    m = JSON.parse(fs.readFileSync(path.join(tmp, 'out', 'manifest.json'), 'utf8')) as LlmManifest;
+    const ws = path.join(tmp, 'workspace');
+    fs.mkdirSync(ws);
+    fs.copyFileSync(m.files['openllmetry']!, path.join(ws, 'weather.otlp.jsonl'));
+    vs = await launch({ workspace: ws, name: 'llm' });
+    page = vs.page;
+    await openSpanlens(vs);
+  });
+
+  afterAll(async () => {
+    await closeAndRemove(vs, tmp);
+  });
+
+  test('the run shows its LLM totals and each call its model and tokens', async () => {
+    // A wider sidebar, so the rows' descriptions show whole in the screenshot.
+    const sash = await page.locator('.part.sidebar').boundingBox();
+    if (sash) {
+      await page.mouse.move(sash.x + sash.width + 1, sash.y + sash.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(sash.x + sash.width + 280, sash.y + sash.height / 2, { steps: 5 });
+      await page.mouse.up();
+    }
+    await expect
+      .poll(async () => (await treeItems(page, 'Runs')).filter((r) => r.level === 2).map((r) => r.label), { timeout: 45_000 })
+      .toEqual(['weather-bot-openllmetry']);
+    await expandTreeRow(page, 'weather-bot-openllmetry', 'Runs');
+    await expandTreeRow(page, 'agent.turn', 'Runs');
+    // The run's row learns its totals once its spans are read.
+    await expect
+      .poll(async () => (await treeItems(page, 'Runs')).find((r) => r.label === 'weather-bot-openllmetry')?.description ?? '', { timeout: 20_000 })
+      .toMatch(/ · 2 LLM calls · 205 tok$/);
+    const calls = (await treeItems(page, 'Runs')).filter((r) => r.label === 'chat gpt-4o-mini');
+    expect(calls.map((r) => r.description.replace(/^[^·]+· /, ''))).toEqual(['gpt-4o-mini-2024-07-18 · 88 tok', 'gpt-4o-mini-2024-07-18 · 117 tok']);
+    await moveMouseAway(page);
+    await vs!.screenshot('llm-runs-view');
+  });
+
+  test('Span Details shows the conversation: system, user, the tool call, its result, the answer', async () => {
+    await treeRowLocator(page, 'Runs').filter({ hasText: '117 tok' }).first().locator('.monaco-tl-contents').click();
+    await waitForTab(page, 'Span: chat gpt-4o-mini');
+    const frame = await webviewFrame(page, 'Span: chat gpt-4o-mini');
+    const turns = frame.locator('[data-testid=llm-turn]');
+    await expect.poll(() => turns.evaluateAll((els) => els.map((e) => e.getAttribute('data-role'))), { timeout: 15_000 }).toEqual([
+      'system',
+      'user',
+      'assistant',
+      'tool',
+      'assistant',
+    ]);
+    expect(await turns.nth(0).locator('[data-testid=llm-turn-text]').innerText()).toBe(m.system.replace(/\*\*/g, ''));
+    expect(await turns.nth(1).locator('[data-testid=llm-turn-text]').innerText()).toBe(m.question);
+    expect(await turns.nth(2).locator('[data-testid=llm-tool-call]').getAttribute('data-tool')).toBe('get_weather');
+    expect(JSON.parse(await turns.nth(2).locator('[data-testid=llm-tool-arguments]').innerText())).toEqual({ city: 'Paris', unit: 'celsius' });
+    expect(JSON.parse(await turns.nth(3).locator('[data-testid=llm-turn-text]').innerText())).toEqual(JSON.parse(m.toolResult));
+    // Markdown as structure: **18 °C** in bold, "- take a light jacket" a list item.
+    const answer = turns.nth(4);
+    expect(await answer.locator('strong').first().innerText()).toBe('18 °C');
+    expect(await answer.locator('li').innerText()).toBe('take a light jacket');
+    expect(await frame.locator('[data-testid=llm-model]').innerText()).toBe('gpt-4o-mini-2024-07-18');
+    expect(await frame.locator('[data-testid=llm-tokens-total]').innerText()).toBe('117');
+    await moveMouseAway(page);
+    await vs!.screenshot('llm-span-details-conversation');
+    await answer.scrollIntoViewIfNeeded();
+    await vs!.screenshot('llm-span-details-answer');
+  });
+});
