@@ -3,7 +3,7 @@
  * enrichment pass (src/enrich/llm), whatever the reader, and search documents carry `llm.*`
  * attributes. Readers stay ignorant of LLM dialects; surfaces never parse them.
  */
-import { extractLlm, hideContent, llmSearchAttributes } from '../enrich/llm';
+import { extractLlm, hideContent, withLlmSearchAttributes } from '../enrich/llm';
 import type { Span } from '../model/types';
 import type { SearchDoc, TraceStore } from './types';
 
@@ -24,7 +24,7 @@ function enrichDoc(doc: SearchDoc, format: string, hide: boolean): SearchDoc {
   const llm = extractLlm({ attributes: doc.attributes, events: [] }, { format });
   if (!llm) return doc;
   const shown = hide ? hideContent({ attributes: doc.attributes, llm }) : { attributes: doc.attributes, llm };
-  return { ...doc, attributes: { ...shown.attributes, ...llmSearchAttributes(shown.llm) } };
+  return { ...doc, attributes: withLlmSearchAttributes(shown.attributes, shown.llm) };
 }
 
 /** `store` with LLM calls read from its spans; its other methods and fields unchanged. */

@@ -48,7 +48,10 @@ export function renderDetails(view: SpanDetailsView, ui: UiState): RenderResult 
     { class: 'details', 'data-testid': 'span-details', 'data-span-id': view.span.id },
     renderHeader(view),
     view.error && section(ctx, 'error', errorBody(ctx, view)),
-    view.conversation && section(ctx, 'conversation', conversationBody(ctx, view.conversation), view.conversation.turns.length),
+    // Tokens alone (a Flujo step's budget) are the Tokens & Cost section's; a conversation needs more.
+    view.conversation &&
+      (view.conversation.turns.length > 0 || view.conversation.tools.length > 0 || view.conversation.model !== undefined) &&
+      section(ctx, 'conversation', conversationBody(ctx, view.conversation), view.conversation.turns.length),
     view.io.length > 0 && section(ctx, 'io', ioBody(ctx, view.io), view.io.length),
     view.usage && section(ctx, 'usage', usageBody(view.usage)),
     section(ctx, 'attributes', attributesBody(ctx, view.attributes, 'attr'), view.attributes.length),

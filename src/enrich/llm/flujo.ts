@@ -75,10 +75,8 @@ export function readFlujo(d: Draft, attrs: Attributes, events: readonly SpanEven
   const spent = (budgetTokens ?? 0) > 0 || (budgetCost ?? 0) > 0;
   if (!agent && !spent && model === undefined) return;
   if (d.input.length === 0) {
+    // Not step_input: a step's input is not always what its agent was prompted with.
     if (input.length === 0 && history !== undefined) input.push(message('user', history));
-    if (input.length === 0 && typeof attrs['step_input'] === 'string' && attrs['step_input'] !== '') {
-      input.push(message('user', attrs['step_input']));
-    }
     d.input = input;
   }
   if (d.output.length === 0) d.output = output;

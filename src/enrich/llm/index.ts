@@ -41,4 +41,4 @@ export function extractLlm(span: { attributes: Attributes; events: readonly Span
 }
 
 export { hideContent } from './redact';
-export { llmSearchAttributes } from './searchAttributes';
+export { llmSearchFacts, llmSearchText, withLlmSearchAttributes } from './searchAttributes';

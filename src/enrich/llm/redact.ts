@@ -43,6 +43,8 @@ const FLAT_CONTENT = [
   /^gen_ai\.(prompt|completion)\.\d+\.(content|tool_calls\.\d+\.arguments)$/,
   /^llm\.(input|output)_messages\.\d+\.message\.(content|contents\.\d+\.message_content\.text|tool_calls\.\d+\.tool_call\.function\.arguments)$/,
   /^llm\.prompts\.\d+/,
+  // Spanlens's own search chunks (searchAttributes.ts)
+  /^llm\.(input|output)\.\d+$/,
 ];
 
 export function isContentKey(key: string): boolean {

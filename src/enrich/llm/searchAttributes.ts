@@ -1,25 +1,40 @@
 /**
  * What search indexes of an LLM call, as `llm.*` attributes beside the span's own: `attr.llm.model`,
- * `attr.llm.total_tokens>1000`, `attr.llm.cost_usd>0.01`, and the messages' text (cut, for words
- * and phrases that the instrumentation's escaped JSON would hide).
+ * `attr.llm.total_tokens>1000`, `attr.llm.cost_usd>0.01` (facts), and the messages' text (for
+ * words and phrases the instrumentation's escaped JSON would hide). The index keeps 300
+ * characters of a value and 100 values of a span, so the text goes in overlapping chunks (at
+ * most 20), and facts and text go before the span's own attributes: on an LLM span they are what
+ * is searched for, and a span with many attributes would otherwise push them out.
  */
 import { totalTokens, type LlmCall, type LlmMessage } from '../../model/llm';
 import type { Attributes } from '../../model/types';
 
-/** Characters of each side's text indexed for free-text search. */
-export const SEARCH_TEXT_CHARS = 4_000;
+/** Characters of the input's and of the output's text indexed for free-text search. */
+export const SEARCH_INPUT_CHARS = 3_000;
+export const SEARCH_OUTPUT_CHARS = 2_000;
+/** Chunks fit the index's 300 characters a value; consecutive chunks overlap by 40, so a phrase that short is never split. */
+const CHUNK = 300;
+const STEP = 260;
 
-function joined(messages: readonly LlmMessage[], system?: string): string {
+function joined(messages: readonly LlmMessage[], max: number, system?: string): string {
   let s = system ?? '';
   for (const m of messages) {
-    if (s.length >= SEARCH_TEXT_CHARS) break;
-    if (m.content !== '') s += (s === '' ? '' : '\n') + m.content;
-    for (const t of m.toolCalls ?? []) s += `${s === '' ? '' : '\n'}${t.name}(${t.arguments ?? ''})`;
+    if (s.length >= max) break;
+    if (m.content !== '') s += (s === '' ? '' : '\n') + m.content.slice(0, max);
+    for (const t of m.toolCalls ?? []) s += `${s === '' ? '' : '\n'}${t.name}(${(t.arguments ?? '').slice(0, max)})`;
   }
-  return s.length > SEARCH_TEXT_CHARS ? s.slice(0, SEARCH_TEXT_CHARS) : s;
+  return s.length > max ? s.slice(0, max) : s;
 }
 
-export function llmSearchAttributes(llm: LlmCall): Attributes {
+function addChunks(a: Attributes, key: string, text: string): void {
+  for (let i = 0, k = 0; i < text.length; i += STEP, k++) {
+    a[`${key}.${k}`] = text.slice(i, i + CHUNK);
+    if (i + CHUNK >= text.length) break;
+  }
+}
+
+/** The call's facts (model, provider, tokens, cost). */
+export function llmSearchFacts(llm: LlmCall): Attributes {
   const a: Attributes = {};
   if (llm.model !== undefined) a['llm.model'] = llm.model;
   if (llm.provider !== undefined) a['llm.provider'] = llm.provider;
@@ -32,13 +47,21 @@ export function llmSearchAttributes(llm: LlmCall): Attributes {
   if (u?.cacheReadTokens !== undefined) a['llm.cache_read_tokens'] = u.cacheReadTokens;
   if (u?.reasoningTokens !== undefined) a['llm.reasoning_tokens'] = u.reasoningTokens;
   if (llm.costUsd !== undefined) a['llm.cost_usd'] = llm.costUsd;
-  if (!llm.contentHidden) {
-    const input = joined(llm.input, llm.system);
-    const output = joined(llm.output);
-    if (input !== '') a['llm.input'] = input;
-    if (output !== '') a['llm.output'] = output;
-    const tools = (llm.tools ?? []).map((t) => t.name).join(' ');
-    if (tools !== '') a['llm.tools'] = tools;
-  }
+  const tools = (llm.tools ?? []).map((t) => t.name).join(' ');
+  if (tools !== '') a['llm.tools'] = tools;
   return a;
+}
+
+/** The messages' text in chunks (`llm.input.0`, `llm.output.0`, …); none while content is hidden. */
+export function llmSearchText(llm: LlmCall): Attributes {
+  const a: Attributes = {};
+  if (llm.contentHidden) return a;
+  addChunks(a, 'llm.input', joined(llm.input, SEARCH_INPUT_CHARS, llm.system));
+  addChunks(a, 'llm.output', joined(llm.output, SEARCH_OUTPUT_CHARS));
+  return a;
+}
+
+/** A span's attributes as search indexes them: the call's facts and text chunks first, then its own. */
+export function withLlmSearchAttributes(attributes: Attributes, llm: LlmCall): Attributes {
+  return { ...llmSearchFacts(llm), ...llmSearchText(llm), ...attributes };
 }

@@ -189,10 +189,10 @@ describe('Flujo', () => {
     });
   });
 
-  it('a step with budget keys at 0 is no LLM call; one that spent tokens is, with its step_input', () => {
+  it('a step with budget keys at 0 is no LLM call; one that spent tokens is (its step_input is no prompt)', () => {
     expect(extractLlm(span({ step_input: 'x', 'flujo.budget.actual_tokens': 0, 'flujo.budget.actual_cost_usd': 0 }))).toBeUndefined();
     expect(extractLlm(span({ step_input: 'x', 'flujo.budget.actual_tokens': 12, 'flujo.budget.actual_cost_usd': 0.5 }))).toEqual({
-      input: [{ role: 'user', content: 'x' }],
+      input: [],
       output: [],
       usage: { totalTokens: 12 },
       costUsd: 0.5,
