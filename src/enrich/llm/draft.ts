@@ -2,20 +2,10 @@
  * What the dialect readers fill in turn: each sets only what is still missing, so the first
  * dialect to know a field wins and one span may mix them (OpenLLMetry prompts, GenAI usage).
  */
-import type { LlmCall, LlmMessage, LlmToolCall, LlmUsage } from '../../model/llm';
+import type { LlmCall, LlmUsage } from '../../model/llm';
 
-export interface Draft {
-  operation?: string;
-  provider?: string;
-  model?: string;
-  input: LlmMessage[];
-  output: LlmMessage[];
-  system?: string;
-  tools?: LlmToolCall[];
-  usage: LlmUsage;
-  costUsd?: number;
-  finishReasons?: string[];
-}
+/** An LlmCall being filled: usage always there to fill, never hidden yet. */
+export type Draft = Omit<LlmCall, 'usage' | 'contentHidden'> & { usage: LlmUsage };
 
 export function emptyDraft(): Draft {
   return { input: [], output: [], usage: {} };

@@ -15,7 +15,8 @@ export function message(role: string, content: string, toolCalls?: LlmToolCall[]
   return m;
 }
 
-function toolCall(id: unknown, name: unknown, args: unknown): LlmToolCall {
+/** A tool call from whatever its dialect recorded; a missing name says so. */
+export function toolCall(id: unknown, name: unknown, args: unknown): LlmToolCall {
   const t: LlmToolCall = { name: str(name) ?? '(unnamed tool)' };
   const i = str(id);
   if (i !== undefined) t.id = i;

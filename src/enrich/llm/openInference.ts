@@ -8,7 +8,7 @@
 import type { LlmMessage, LlmToolCall } from '../../model/llm';
 import type { Attributes } from '../../model/types';
 import type { Draft } from './draft';
-import { message } from './messages';
+import { message, toolCall } from './messages';
 import { argText, contentText, firstNum, firstStr, gatherIndexed, str, strList } from './values';
 
 function messages(attrs: Attributes, prefix: string): LlmMessage[] {
@@ -25,12 +25,7 @@ function messages(attrs: Attributes, prefix: string): LlmMessage[] {
     }
     const calls: LlmToolCall[] = [];
     for (const [, c] of gatherIndexed(f, 'message.tool_calls')) {
-      const t: LlmToolCall = { name: str(c['tool_call.function.name']) ?? '(unnamed tool)' };
-      const id = str(c['tool_call.id']);
-      if (id !== undefined) t.id = id;
-      const args = argText(c['tool_call.function.arguments']);
-      if (args !== undefined) t.arguments = args;
-      calls.push(t);
+      calls.push(toolCall(c['tool_call.id'], c['tool_call.function.name'], c['tool_call.function.arguments']));
     }
     out.push(message(str(f['message.role']) ?? 'unknown', content, calls, str(f['message.tool_call_id'])));
   }

@@ -7,19 +7,12 @@
 import type { LlmMessage, LlmToolCall } from '../../model/llm';
 import type { AttributeValue, Attributes } from '../../model/types';
 import type { Draft } from './draft';
-import { message } from './messages';
-import { argText, contentText, gatherIndexed, str, structured } from './values';
+import { message, toolCall } from './messages';
+import { contentText, gatherIndexed, str, structured } from './values';
 
 function toolCalls(fields: Record<string, AttributeValue>, prefix: string): LlmToolCall[] {
   const calls: LlmToolCall[] = [];
-  for (const [, f] of gatherIndexed(fields, prefix)) {
-    const t: LlmToolCall = { name: str(f['name']) ?? '(unnamed tool)' };
-    const id = str(f['id']);
-    if (id !== undefined) t.id = id;
-    const args = argText(f['arguments']);
-    if (args !== undefined) t.arguments = args;
-    calls.push(t);
-  }
+  for (const [, f] of gatherIndexed(fields, prefix)) calls.push(toolCall(f['id'], f['name'], f['arguments']));
   return calls;
 }
 
