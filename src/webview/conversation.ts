@@ -54,7 +54,23 @@ function firstLines(text: string): string {
 function turn(ctx: Ctx, t: TurnView, i: number, hidden: boolean): VElement {
   const id = `turn:${i}`;
   const expanded = ctx.ui.expanded[id] === true;
-  const shown = t.truncated && !expanded ? t.preview : t.text;
+  // Unfolded but not here yet: the preview stays until the host's 'turnText' arrives.
+  const loading = expanded && !t.complete;
+  const shown = t.truncated && (!expanded || loading) ? t.preview : t.text;
+  const unfold = (): VElement => {
+    if (!t.complete) {
+      return h(
+        'button',
+        { type: 'button', class: 'link', 'data-action': loading ? null : 'load-turn', 'data-arg': String(i), disabled: loading, 'aria-expanded': 'false' },
+        loading ? 'Loading…' : `Show all (${formatCount(t.length)} characters)`,
+      );
+    }
+    return h(
+      'button',
+      { type: 'button', class: 'link', 'data-action': 'toggle-value', 'data-arg': id, 'aria-expanded': String(expanded) },
+      expanded ? 'Show less' : `Show all (${formatCount(t.length)} characters)`,
+    );
+  };
   return h(
     'li',
     { class: `turn turn-${t.side} role-${cssWord(t.role)}`, 'data-testid': 'llm-turn', 'data-role': t.role },
@@ -63,26 +79,20 @@ function turn(ctx: Ctx, t: TurnView, i: number, hidden: boolean): VElement {
       { class: 'turn-head' },
       h('span', { class: 'role-badge' }, t.role),
       t.toolCallId !== undefined ? h('small', { class: 'muted' }, ` answers ${t.toolCallId}`) : null,
-      t.text !== '' ? copyButton(ctx, t.text, `Copy ${t.role} message`) : null,
+      t.text !== '' && t.complete ? copyButton(ctx, t.text, `Copy ${t.role} message`) : null,
     ),
     t.text !== ''
       ? h(
           'div',
           { class: 'turn-body', 'data-testid': 'llm-turn-text' },
-          t.json ? h('pre', { class: 'tool-json wrap' }, shown) : renderMarkdown(shown),
-          t.truncated && !expanded ? h('span', { class: 'ellipsis', 'aria-hidden': 'true' }, '…') : null,
+          t.json && !(t.truncated && !expanded) ? h('pre', { class: 'tool-json wrap' }, shown) : renderMarkdown(shown),
+          t.truncated && shown === t.preview ? h('span', { class: 'ellipsis', 'aria-hidden': 'true' }, '…') : null,
         )
       : hidden
         ? h('p', { class: 'muted small' }, '(content hidden)')
         : null,
-    t.truncated
-      ? h(
-          'button',
-          { type: 'button', class: 'link', 'data-action': 'toggle-value', 'data-arg': id, 'aria-expanded': String(expanded) },
-          expanded ? 'Show less' : `Show all (${formatCount(t.length)} characters)`,
-        )
-      : null,
-    t.length > t.text.length && (expanded || !t.truncated)
+    t.truncated ? unfold() : null,
+    t.complete && t.length > t.text.length && (expanded || !t.truncated)
       ? h('p', { class: 'muted' }, `Showing the first ${formatCount(t.text.length)} of ${formatCount(t.length)} characters.`)
       : null,
     t.toolCalls.map((c, j) => toolCall(ctx, c, `${id}:tool:${j}`, false)),

@@ -90,8 +90,13 @@ export interface TurnView {
   role: string;
   /** Where it sits: sent to the model (`input`), its answer (`output`), or the system instructions. */
   side: 'system' | 'input' | 'output';
-  /** Full text (cut at MAX_IO_CHARS); markdown, shown as text structure by the page. */
+  /** Full text (cut at MAX_IO_CHARS) when `complete`, else the preview; markdown, shown as text structure. */
   text: string;
+  /**
+   * False for a turn too long to send with the rest (or past the conversation's budget): the page
+   * has its preview and asks for the whole text (`loadTurn`) when the user unfolds it.
+   */
+  complete: boolean;
   /** True when `text` is pretty-printed JSON (a tool's result, say): shown as code, not markdown. */
   json: boolean;
   /** The first `promptPreviewLength` characters of `text`. */
@@ -163,7 +168,9 @@ export interface SpanDetailsView {
 
 export type HostMessage =
   | { type: 'show'; data: SpanDetailsView }
-  | { type: 'empty'; message?: string };
+  | { type: 'empty'; message?: string }
+  /** The whole text of one conversation turn the page asked for (`loadTurn`). */
+  | { type: 'turnText'; spanId: string; index: number; text: string };
 
 // ---- page → host ----
 
@@ -175,7 +182,9 @@ export type PageMessage =
   /** The Find Similar Failures button of a failed span. */
   | { type: 'findSimilar'; spanId: string }
   /** Reserved: no button yet. */
-  | { type: 'openRun'; runId: string };
+  | { type: 'openRun'; runId: string }
+  /** The whole text of conversation turn `index` (sent folded, too long to send with the rest). */
+  | { type: 'loadTurn'; spanId: string; index: number };
 
 /** Validates what arrives from the page before the host acts on it. */
 export function isPageMessage(m: unknown): m is PageMessage {
@@ -191,6 +200,8 @@ export function isPageMessage(m: unknown): m is PageMessage {
       return typeof o.spanId === 'string';
     case 'openRun':
       return typeof o.runId === 'string';
+    case 'loadTurn':
+      return typeof o.spanId === 'string' && Number.isInteger(o.index) && (o.index as number) >= 0;
     default:
       return false;
   }
@@ -201,6 +212,7 @@ export function isHostMessage(m: unknown): m is HostMessage {
   if (typeof m !== 'object' || m === null) return false;
   const o = m as Record<string, unknown>;
   if (o.type === 'empty') return o.message === undefined || typeof o.message === 'string';
+  if (o.type === 'turnText') return typeof o.spanId === 'string' && Number.isInteger(o.index) && typeof o.text === 'string';
   if (o.type === 'show') {
     const d = o.data as Record<string, unknown> | undefined;
     return typeof d === 'object' && d !== null && typeof d.span === 'object' && Array.isArray(d.attributes);

@@ -7,7 +7,7 @@ import type { AttributeRow, IoBlock, SpanDetailsView, UsageView } from './protoc
 import type { SectionId, UiState } from './state';
 import { h, type Child, type VElement, type VNode } from './vdom';
 
-export type Action = 'toggle-section' | 'toggle-value' | 'copy' | 'open-source' | 'find-similar';
+export type Action = 'toggle-section' | 'toggle-value' | 'copy' | 'open-source' | 'find-similar' | 'load-turn';
 
 export interface RenderResult {
   root: VElement;

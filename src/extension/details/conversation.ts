@@ -14,6 +14,10 @@ const LONG_ARG_CHARS = 200;
 const LONG_ARG_LINES = 6;
 /** Turns sent to the page: a conversation of thousands is cut, the rest said in a line. */
 export const MAX_TURNS = 500;
+/** A turn longer than this is sent as its preview; the page loads the rest when unfolded. */
+export const INLINE_TURN_CHARS = 20_000;
+/** Characters of turn text sent with the view at most; later turns go as previews. */
+export const INLINE_TOTAL_CHARS = 1_000_000;
 
 /** JSON text pretty-printed; anything else as it is. */
 function pretty(text: string): string {
@@ -45,21 +49,58 @@ function toolView(t: LlmToolCall): ToolCallView {
   return v;
 }
 
-function turn(role: string, side: TurnView['side'], m: Pick<LlmMessage, 'content' | 'toolCalls' | 'toolCallId'>, previewLength: number): TurnView {
-  const full = m.content;
-  const text = full.length > MAX_TURN_CHARS ? full.slice(0, MAX_TURN_CHARS) : full;
+/** A turn's whole text as the page shows it: capped, a tool's JSON pretty-printed. */
+function fullText(role: string, content: string): { text: string; json: boolean } {
+  const text = content.length > MAX_TURN_CHARS ? content.slice(0, MAX_TURN_CHARS) : content;
   // A tool turn's content is usually JSON: pretty when short enough to be worth it.
   const shown = role === 'tool' && text.length < 100_000 ? pretty(text) : text;
   const json = shown !== text || (role === 'tool' && text.trimStart().startsWith('{') && parseJsonSafe(text) !== undefined);
-  const truncated = shown.length > previewLength;
+  return { text: shown, json };
+}
+
+interface Source {
+  role: string;
+  side: TurnView['side'];
+  m: Pick<LlmMessage, 'content' | 'toolCalls' | 'toolCallId'>;
+}
+
+/** The turns in page order: system instructions, the input, the output. */
+function sources(llm: LlmCall): Source[] {
+  const out: Source[] = [];
+  if (llm.system !== undefined) out.push({ role: 'system', side: 'system', m: { content: llm.system } });
+  for (const m of llm.input) {
+    if (out.length >= MAX_TURNS) break;
+    out.push({ role: m.role, side: m.role === 'system' ? 'system' : 'input', m });
+  }
+  for (const m of llm.output) {
+    if (out.length >= MAX_TURNS) break;
+    out.push({ role: m.role, side: 'output', m });
+  }
+  return out;
+}
+
+/** The whole text of turn `index`, for a page that asks (`loadTurn`); undefined when there is none. */
+export function turnText(llm: LlmCall, index: number): string | undefined {
+  const s = sources(llm)[index];
+  return s ? fullText(s.role, s.m.content).text : undefined;
+}
+
+function turn(s: Source, previewLength: number, budget: { left: number }): TurnView {
+  const { role, side, m } = s;
+  const { text, json } = fullText(role, m.content);
+  const truncated = text.length > previewLength;
+  const preview = truncated ? text.slice(0, previewLength) : text;
+  const complete = !truncated || (text.length <= INLINE_TURN_CHARS && text.length <= budget.left);
+  if (complete) budget.left -= text.length;
   const t: TurnView = {
     role,
     side,
-    text: shown,
+    text: complete ? text : preview,
+    complete,
     json,
-    preview: truncated ? shown.slice(0, previewLength) : shown,
-    truncated,
-    length: full.length,
+    preview,
+    truncated: truncated || !complete,
+    length: m.content.length,
     toolCalls: (m.toolCalls ?? []).map(toolView),
   };
   if (m.toolCallId !== undefined) t.toolCallId = m.toolCallId;
@@ -71,10 +112,8 @@ function fmt(n: number): string {
 }
 
 export function buildConversationView(llm: LlmCall, previewLength: number): ConversationView {
-  const turns: TurnView[] = [];
-  if (llm.system !== undefined) turns.push(turn('system', 'system', { content: llm.system }, previewLength));
-  for (const m of llm.input) if (turns.length < MAX_TURNS) turns.push(turn(m.role, m.role === 'system' ? 'system' : 'input', m, previewLength));
-  for (const m of llm.output) if (turns.length < MAX_TURNS) turns.push(turn(m.role, 'output', m, previewLength));
+  const budget = { left: INLINE_TOTAL_CHARS };
+  const turns = sources(llm).map((s) => turn(s, previewLength, budget));
   const u = llm.usage;
   const usage: ConversationView['usage'] = [];
   const row = (label: string, n: number | undefined, testid: string) => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSpanDetailsView } from '../../../src/extension/details/viewModel';
 import { extractLlm } from '../../../src/enrich/llm';
 import { parseMarkdown, renderMarkdown } from '../../../src/webview/markdown';
+import { isHostMessage, isPageMessage } from '../../../src/webview/protocol';
 import { renderDetails } from '../../../src/webview/render';
 import { initialState, toggleValue } from '../../../src/webview/state';
 import { find, findAll, textContent, type VElement } from '../../../src/webview/vdom';
@@ -108,5 +109,59 @@ describe('markdown', () => {
       { kind: 'list', ordered: true, items: ['a', 'b'] },
       { kind: 'quote', text: 'q\nr' },
     ]);
+  });
+});
+
+describe('long turns load on demand', () => {
+  const big = 'z'.repeat(50_000);
+  const span = llmSpan({
+    'gen_ai.input.messages': JSON.stringify([
+      { role: 'user', parts: [{ type: 'text', content: big }] },
+      { role: 'user', parts: [{ type: 'text', content: 'short' }] },
+    ]),
+  });
+
+  it('a turn over the inline size is sent as its preview; Show all asks the host', async () => {
+    const { turnText } = await import('../../../src/extension/details/conversation');
+    const v = view(span, 100);
+    const [long, short] = v.conversation!.turns;
+    expect(long).toMatchObject({ complete: false, truncated: true, length: 50_000 });
+    expect(long!.text).toHaveLength(100);
+    expect(short).toMatchObject({ complete: true, text: 'short' });
+    const { root } = renderDetails(v, initialState());
+    const button = find(root, (e) => e.attrs['data-action'] === 'load-turn')!;
+    expect([button.attrs['data-arg'], textContent(button)]).toEqual(['0', 'Show all (50,000 characters)']);
+    // Unfolded while the text is on its way: the preview and a disabled "Loading…".
+    const waiting = renderDetails(v, toggleValue(initialState(), 'turn:0')).root;
+    expect(textContent(find(waiting, (e) => e.tag === 'button' && textContent(e) === 'Loading…')!)).toBe('Loading…');
+    expect(turnText(span.llm!, 0)).toBe(big);
+    expect(turnText(span.llm!, 7)).toBeUndefined();
+    // The page puts the text in and shows it whole.
+    long!.text = big;
+    long!.complete = true;
+    const loaded = renderDetails(v, toggleValue(initialState(), 'turn:0')).root;
+    expect(textContent(findAll(loaded, byTestId('llm-turn-text'))[0]!)).toHaveLength(50_000);
+  });
+
+  it('the whole conversation sends at most INLINE_TOTAL_CHARS of text', async () => {
+    const { INLINE_TOTAL_CHARS, INLINE_TURN_CHARS } = await import('../../../src/extension/details/conversation');
+    const n = Math.ceil(INLINE_TOTAL_CHARS / INLINE_TURN_CHARS) + 5;
+    const many = llmSpan({
+      'gen_ai.input.messages': JSON.stringify(Array.from({ length: n }, () => ({ role: 'user', parts: [{ type: 'text', content: 'w'.repeat(INLINE_TURN_CHARS) }] }))),
+    });
+    const turns = view(many, 100).conversation!.turns;
+    const sent = turns.reduce((a, t) => a + t.text.length, 0);
+    expect(sent).toBeLessThanOrEqual(INLINE_TOTAL_CHARS + n * 100);
+    expect(turns.filter((t) => !t.complete).length).toBeGreaterThan(0);
+  });
+});
+
+describe('conversation turn messages', () => {
+  it('loadTurn and turnText are checked', () => {
+    expect(isPageMessage({ type: 'loadTurn', spanId: 's', index: 2 })).toBe(true);
+    expect(isPageMessage({ type: 'loadTurn', spanId: 's', index: -1 })).toBe(false);
+    expect(isPageMessage({ type: 'loadTurn', spanId: 's', index: '2' })).toBe(false);
+    expect(isHostMessage({ type: 'turnText', spanId: 's', index: 0, text: 'x' })).toBe(true);
+    expect(isHostMessage({ type: 'turnText', spanId: 's', index: 0 })).toBe(false);
   });
 });
