@@ -2,7 +2,8 @@
 // JS (@traceloop/instrumentation-openai) around the real openai client talking to a local fake
 // OpenAI server (test/fixtures/llm_write.mjs): a chat call answered with a tool call, then a call
 // with the tool's result answered in markdown. The Runs view marks the calls (model, tokens) and
-// the run's totals; Span Details shows the conversation turn by turn.
+// the run's totals; Span Details shows the conversation turn by turn, and loads a 30,000-character
+// prompt (another recorded call) whole only when asked.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -30,6 +31,7 @@ interface LlmManifest {
   question: string;
   toolResult: string;
   answer: string;
+  longLength: number;
 }
 
 describe('an LLM conversation in the Runs view and Span Details', () => {
@@ -46,6 +48,7 @@ describe('an LLM conversation in the Runs view and Span Details', () => {
     const ws = path.join(tmp, 'workspace');
     fs.mkdirSync(ws);
     fs.copyFileSync(m.files['openllmetry']!, path.join(ws, 'weather.otlp.jsonl'));
+    fs.copyFileSync(m.files['long']!, path.join(ws, 'report.otlp.jsonl'));
     vs = await launch({ workspace: ws, name: 'llm' });
     page = vs.page;
     await openSpanlens(vs);
@@ -65,8 +68,8 @@ describe('an LLM conversation in the Runs view and Span Details', () => {
       await page.mouse.up();
     }
     await expect
-      .poll(async () => (await treeItems(page, 'Runs')).filter((r) => r.level === 2).map((r) => r.label), { timeout: 45_000 })
-      .toEqual(['weather-bot-openllmetry']);
+      .poll(async () => (await treeItems(page, 'Runs')).filter((r) => r.level === 2).map((r) => r.label).sort(), { timeout: 45_000 })
+      .toEqual(['report-summarizer', 'weather-bot-openllmetry']);
     await expandTreeRow(page, 'weather-bot-openllmetry', 'Runs');
     await expandTreeRow(page, 'agent.turn', 'Runs');
     // The run's row learns its totals once its spans are read.
@@ -106,5 +109,23 @@ describe('an LLM conversation in the Runs view and Span Details', () => {
     await vs!.screenshot('llm-span-details-conversation');
     await answer.scrollIntoViewIfNeeded();
     await vs!.screenshot('llm-span-details-answer');
+  });
+
+  test('a 30,000-character prompt comes folded and loads whole on Show all', async () => {
+    await expandTreeRow(page, 'report-summarizer', 'Runs');
+    await expandTreeRow(page, /^\s*agent\.turn/, 'Runs');
+    await treeRowLocator(page, 'Runs').filter({ hasText: /chat gpt-4o-mini.*117 tok/ }).first().locator('.monaco-tl-contents').click();
+    const frame = await webviewFrame(page, 'Span: chat gpt-4o-mini');
+    const user = frame.locator('[data-testid=llm-turn][data-role=user]');
+    await expect.poll(() => user.locator('[data-testid=llm-turn-text]').innerText(), { timeout: 15_000 }).toMatch(/^Summarize this document:/);
+    expect((await user.locator('[data-testid=llm-turn-text]').innerText()).length).toBeLessThan(600);
+    const button = user.locator('button', { hasText: `Show all (${m.longLength.toLocaleString('en-US')} characters)` });
+    await button.click();
+    // The host sends the rest (turnText); the turn shows it all, its last line included.
+    await expect.poll(() => user.locator('[data-testid=llm-turn-text]').innerText(), { timeout: 15_000 }).toMatch(/END OF DOCUMENT$/);
+    expect(await user.locator('button', { hasText: 'Show less' }).count()).toBe(1);
+    await user.locator('button', { hasText: 'Show less' }).scrollIntoViewIfNeeded();
+    await moveMouseAway(page);
+    await vs!.screenshot('llm-span-details-long-loaded');
   });
 });
