@@ -16,27 +16,44 @@ export interface ExtractOptions {
   format?: string;
 }
 
-/** Cheap test before the readers run: most spans of most stores are not LLM calls. */
-function mayBeLlm(attributes: Attributes, events: readonly SpanEvent[], format: string | undefined): boolean {
-  if (format === 'claude-flow') return true;
+const GEN_AI = 1;
+const FLATTENED = 2;
+const OPEN_INFERENCE = 4;
+const FLUJO = 8;
+
+/**
+ * Which dialects a span may speak, from one pass over its keys and event names: most spans of
+ * most stores are no LLM call, and a reader whose keys are absent is not run.
+ */
+function dialects(attributes: Attributes, events: readonly SpanEvent[]): number {
+  let d = 0;
   for (const k in attributes) {
-    if (k.startsWith('gen_ai.') || k.startsWith('llm.') || k.startsWith('flujo.budget.') || k === 'aros.model_id' || k === 'openinference.span.kind') {
-      return true;
-    }
+    if (k.startsWith('gen_ai.')) {
+      d |= GEN_AI;
+      if (k.startsWith('gen_ai.prompt.') || k.startsWith('gen_ai.completion.')) d |= FLATTENED;
+    } else if (k.startsWith('llm.') || k.startsWith('openinference.')) {
+      d |= OPEN_INFERENCE;
+      if (k === 'llm.request.type' || k === 'llm.usage.total_tokens') d |= FLATTENED | GEN_AI;
+    } else if (k.startsWith('flujo.budget.') || k === 'aros.model_id') d |= FLUJO;
   }
-  for (const e of events) if (e.name.startsWith('gen_ai.') || e.name.startsWith('agent.')) return true;
-  return false;
+  for (const e of events) {
+    if (e.name.startsWith('gen_ai.')) d |= GEN_AI;
+    else if (e.name.startsWith('agent.')) d |= FLUJO;
+  }
+  return d;
 }
 
 /** The LLM call a span records, or undefined when it records none. */
 export function extractLlm(span: { attributes: Attributes; events: readonly SpanEvent[] }, opts: ExtractOptions = {}): LlmCall | undefined {
-  if (!mayBeLlm(span.attributes, span.events, opts.format)) return undefined;
+  const found = dialects(span.attributes, span.events);
+  const claudeFlow = opts.format === 'claude-flow';
+  if (found === 0 && !claudeFlow) return undefined;
   const d = emptyDraft();
-  readOtelGenAi(d, span.attributes, span.events);
-  readOpenLlmetry(d, span.attributes);
-  readOpenInference(d, span.attributes);
-  readFlujo(d, span.attributes, span.events);
-  if (opts.format === 'claude-flow') readClaudeFlow(d, span.attributes);
+  if (found & GEN_AI) readOtelGenAi(d, span.attributes, span.events);
+  if (found & FLATTENED) readOpenLlmetry(d, span.attributes);
+  if (found & OPEN_INFERENCE) readOpenInference(d, span.attributes);
+  if (found & FLUJO) readFlujo(d, span.attributes, span.events);
+  if (claudeFlow) readClaudeFlow(d, span.attributes);
   return finish(d);
 }
 
