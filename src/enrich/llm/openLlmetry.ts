@@ -19,7 +19,8 @@ function toolCalls(fields: Record<string, AttributeValue>, prefix: string): LlmT
 function messages(attrs: Attributes, prefix: string, defaultRole: string, finishReasons: string[]): LlmMessage[] {
   const out: LlmMessage[] = [];
   for (const [, f] of gatherIndexed(attrs, prefix)) {
-    const raw = f['content'];
+    // It writes JSON.stringify(content): a tool-calling assistant turn's null comes as "null".
+    const raw = f['content'] === 'null' ? '' : f['content'];
     // Some versions store a list of content parts as JSON text.
     const parsed = typeof raw === 'string' && raw.startsWith('[') ? structured(raw) : undefined;
     const content = contentText(parsed ?? raw);

@@ -2,8 +2,8 @@
  * The pass per dialect, on attributes and events written by hand to each convention's text
  * where no library running here writes that form: the current GenAI spec's system instructions,
  * tool_call_response parts, cache/reasoning usage, the operation-details event and tool spans;
- * the older per-message events; OpenLLMetry's flattened gen_ai.prompt.N (its JS package now
- * writes the JSON form, see fixtures.test.ts); Flujo's agent.* events (flujo/agents/wrapper.py);
+ * the older per-message events; OpenLLMetry's flattened gen_ai.prompt.N with input tool calls
+ * (fixtures.test.ts reads what its JS package 0.22 writes); Flujo's agent.* events (flujo/agents/wrapper.py);
  * claude-flow's plain keys. And hostile input.
  */
 import { describe, expect, it } from 'vitest';

@@ -59,6 +59,30 @@ describe('OpenLLMetry JS (@traceloop/instrumentation-openai): current GenAI JSON
   });
 });
 
+describe('OpenLLMetry JS 0.22 (@traceloop/instrumentation-openai): flattened gen_ai.prompt.N / gen_ai.completion.N', () => {
+  it('reads the prompts, the completion with its tool call, and usage', async () => {
+    const [first, second] = await llmSpans(m.files['openllmetry-0.22']);
+    expect(first!.llm).toEqual({
+      operation: 'chat',
+      provider: 'OpenAI',
+      model: 'gpt-4o-mini-2024-07-18',
+      input: [
+        { role: 'system', content: m.system },
+        { role: 'user', content: m.question },
+      ],
+      output: [{ role: 'assistant', content: '', toolCalls: [{ name: 'get_weather', arguments: m.toolArgs }] }],
+      usage: { inputTokens: 71, outputTokens: 17, totalTokens: 88 },
+      finishReasons: ['tool_calls'],
+    });
+    // It records neither the input's tool calls nor the tool turn's call id; its "null" content is no text.
+    expect(second!.llm!.input.slice(2)).toEqual([
+      { role: 'assistant', content: '' },
+      { role: 'tool', content: m.toolResult },
+    ]);
+    expect(second!.llm!.output).toEqual([{ role: 'assistant', content: m.answer }]);
+  });
+});
+
 describe('OpenInference JS (@arizeai/openinference-instrumentation-openai)', () => {
   it('reads flattened llm.input_messages / llm.output_messages, tool calls and token counts', async () => {
     const [first, second] = await llmSpans(m.files.openinference);

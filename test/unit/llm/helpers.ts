@@ -5,7 +5,7 @@ import * as path from 'path';
 
 /** What test/fixtures/llm_write.mjs writes to manifest.json. */
 export interface LlmManifest {
-  files: Record<'openllmetry' | 'openinference' | 'otel-genai', string>;
+  files: Record<'openllmetry' | 'openllmetry-0.22' | 'openinference' | 'otel-genai' | 'long', string>;
   system: string;
   question: string;
   toolArgs: string;
