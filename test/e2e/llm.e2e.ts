@@ -39,13 +39,14 @@ describe('an LLM conversation in the Runs view and Span Details', () => {
   let page: Page;
   let tmp: string | undefined;
   let m: LlmManifest;
+  let ws: string;
   screenshotFailures('llm', () => vs);
 
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'spanlens-e2e-llm-'));
     execFileSync(process.execPath, [path.join(FIXTURES_DIR, 'llm_write.mjs'), path.join(tmp, 'out')], { stdio: 'pipe' });
     m = JSON.parse(fs.readFileSync(path.join(tmp, 'out', 'manifest.json'), 'utf8')) as LlmManifest;
-    const ws = path.join(tmp, 'workspace');
+    ws = path.join(tmp, 'workspace');
     fs.mkdirSync(ws);
     fs.copyFileSync(m.files['openllmetry']!, path.join(ws, 'weather.otlp.jsonl'));
     fs.copyFileSync(m.files['long']!, path.join(ws, 'report.otlp.jsonl'));
@@ -127,5 +128,28 @@ describe('an LLM conversation in the Runs view and Span Details', () => {
     await user.locator('button', { hasText: 'Show less' }).scrollIntoViewIfNeeded();
     await moveMouseAway(page);
     await vs!.screenshot('llm-span-details-long-loaded');
+  });
+
+  test('spanlens.llm.hideContent hides the messages, live; roles, the tool call and tokens stay', async () => {
+    // The weather conversation again: the second call of its run (the report's call is listed first).
+    await treeRowLocator(page, 'Runs').filter({ hasText: /chat gpt-4o-mini.*117 tok/ }).last().locator('.monaco-tl-contents').click();
+    const frame = await webviewFrame(page, 'Span: chat gpt-4o-mini');
+    const details = frame.locator('[data-testid=span-details]');
+    await expect.poll(() => details.innerText(), { timeout: 15_000 }).toContain('take a light jacket');
+    // A workspace setting, as a user's edit of .vscode/settings.json makes it.
+    fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
+    fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'spanlens.llm.hideContent': true }));
+    await expect.poll(() => frame.locator('[data-testid=llm-content-hidden]').count(), { timeout: 20_000 }).toBe(1);
+    const hidden = await details.innerText();
+    expect(hidden).not.toContain('Paris');
+    expect(hidden).not.toContain('jacket');
+    const turns = frame.locator('[data-testid=llm-turn]');
+    expect(await turns.evaluateAll((els) => els.map((e) => e.getAttribute('data-role')))).toEqual(['system', 'user', 'assistant', 'tool', 'assistant']);
+    expect(await frame.locator('[data-testid=llm-tool-call]').getAttribute('data-tool')).toBe('get_weather');
+    expect(await frame.locator('[data-testid=llm-tokens-total]').innerText()).toBe('117');
+    await moveMouseAway(page);
+    await vs!.screenshot('llm-span-details-content-hidden');
+    fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), '{}');
+    await expect.poll(() => details.innerText(), { timeout: 20_000 }).toContain('take a light jacket');
   });
 });

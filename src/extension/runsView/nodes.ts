@@ -232,7 +232,8 @@ export class RunNode extends ViewNode {
       expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
     );
     item.id = this.id;
-    const totals = runTotals.get(this.totalsKey());
+    // The last totals known, even from an older reading of the store: better than none while it is read again.
+    const totals = runTotals.get(this.totalsKey())?.totals;
     item.description = totals ? `${runDescription(r)} · ${totalsSummary(totals)}` : runDescription(r);
     item.iconPath = statusIcon(r.status);
     item.contextValue = r.status === 'error' ? CONTEXT.runFailed : CONTEXT.run;
@@ -260,24 +261,27 @@ export class RunNode extends ViewNode {
   }
 
   private totalsKey(): string {
-    return `${this.entry.id}\u0000${this.entry.version}\u0000${this.run.id}`;
+    return `${this.entry.id}\u0000${this.run.id}`;
   }
 
   /** The run's LLM totals, known once its spans are read: shown on the run's row from then on. */
   private noteTotals(roots: SpanNode[]): void {
     const key = this.totalsKey();
-    if (runTotals.has(key)) return;
+    const known = runTotals.get(key);
+    if (known && known.version === this.entry.version) return;
     const spans: SpanNode[] = [];
     walkTree(roots, (n) => spans.push(n));
     const totals = llmTotals(spans) ?? null;
-    runTotals.set(key, totals);
+    runTotals.delete(key); // re-inserted last: the map's order is its LRU order
+    runTotals.set(key, { version: this.entry.version, totals });
     while (runTotals.size > RUN_TOTALS_CACHE) runTotals.delete(runTotals.keys().next().value!);
-    if (totals) (this.parent as StoreNode | undefined)?.ctx.refreshNode?.(this);
+    const line = (t: LlmTotals | null | undefined): string => (t ? totalsSummary(t) : '');
+    if (line(totals) !== line(known?.totals)) (this.parent as StoreNode | undefined)?.ctx.refreshNode?.(this);
   }
 }
 
-/** Runs' LLM totals by store, store version and run (null: read, no LLM call). */
-const runTotals = new Map<string, LlmTotals | null>();
+/** Runs' LLM totals by store and run, with the store version they were read at (null: no LLM call). */
+const runTotals = new Map<string, { version: number; totals: LlmTotals | null }>();
 const RUN_TOTALS_CACHE = 5_000;
 
 /** The store's own status word, when it says more than the normalized one ("completed" for ok does not). */
