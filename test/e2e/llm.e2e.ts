@@ -16,7 +16,9 @@ import {
   FIXTURES_DIR,
   launch,
   moveMouseAway,
+  openSearch,
   openSpanlens,
+  pickerRows,
   screenshotFailures,
   treeItems,
   treeRowLocator,
@@ -115,7 +117,10 @@ describe('an LLM conversation in the Runs view and Span Details', () => {
   test('a 30,000-character prompt comes folded and loads whole on Show all', async () => {
     await expandTreeRow(page, 'report-summarizer', 'Runs');
     await expandTreeRow(page, /^\s*agent\.turn/, 'Runs');
-    await treeRowLocator(page, 'Runs').filter({ hasText: /chat gpt-4o-mini.*117 tok/ }).first().locator('.monaco-tl-contents').click();
+    // Both stores' calls are listed (the report's first) once the report's run is read.
+    const calls = treeRowLocator(page, 'Runs').filter({ hasText: /chat gpt-4o-mini.*117 tok/ });
+    await expect.poll(() => calls.count(), { timeout: 15_000 }).toBe(2);
+    await calls.first().locator('.monaco-tl-contents').click();
     const frame = await webviewFrame(page, 'Span: chat gpt-4o-mini');
     const user = frame.locator('[data-testid=llm-turn][data-role=user]');
     await expect.poll(() => user.locator('[data-testid=llm-turn-text]').innerText(), { timeout: 15_000 }).toMatch(/^Summarize this document:/);
@@ -128,6 +133,22 @@ describe('an LLM conversation in the Runs view and Span Details', () => {
     await user.locator('button', { hasText: 'Show less' }).scrollIntoViewIfNeeded();
     await moveMouseAway(page);
     await vs!.screenshot('llm-span-details-long-loaded');
+  });
+
+  test('Search Traces finds completion text and filters on llm.total_tokens', async () => {
+    await openSearch(page);
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.fill('"light jacket" is:span');
+    await expect.poll(async () => (await pickerRows(page))[0] ?? '', { timeout: 20_000 }).toMatch(/^Spans — 2\b/);
+    // The matched text is shown from the message itself, not the instrumentation's escaped JSON.
+    const rows = (await pickerRows(page)).slice(1);
+    expect(rows.every((l) => /^chat gpt-4o-mini .*cloudy in Paris\. - take a ⟦light jacket⟧/.test(l)), rows.join('\n')).toBe(true);
+    await moveMouseAway(page);
+    await vs!.screenshot('llm-search-text');
+    await input.fill('attr.llm.total_tokens<100');
+    await expect.poll(async () => (await pickerRows(page))[0] ?? '', { timeout: 20_000 }).toMatch(/^Spans — 1\b/);
+    expect((await pickerRows(page))[1]).toMatch(/⟦88⟧/);
+    await page.keyboard.press('Escape');
   });
 
   test('spanlens.llm.hideContent hides the messages, live; roles, the tool call and tokens stay', async () => {
