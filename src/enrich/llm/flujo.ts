@@ -19,7 +19,7 @@ function eventText(a: Attributes, full: string, preview: string): string | undef
   return contentText(v);
 }
 
-export function readFlujo(d: Draft, attrs: Attributes, events: readonly SpanEvent[]): void {
+export function readFlujo(d: Draft, attrs: Attributes, events: readonly SpanEvent[], stepHistory = false): void {
   const input: LlmMessage[] = [];
   const output: LlmMessage[] = [];
   let system: string | undefined;
@@ -68,8 +68,9 @@ export function readFlujo(d: Draft, attrs: Attributes, events: readonly SpanEven
       }
     }
   }
-  const budgetTokens = num(attrs['flujo.budget.actual_tokens']);
-  const budgetCost = num(attrs['flujo.budget.actual_cost_usd']);
+  // A step-history row (no span) records StepResult's token_counts and cost_usd instead.
+  const budgetTokens = num(attrs['flujo.budget.actual_tokens']) ?? (stepHistory ? num(attrs['token_counts']) : undefined);
+  const budgetCost = num(attrs['flujo.budget.actual_cost_usd']) ?? (stepHistory ? num(attrs['cost_usd']) : undefined);
   model ??= str(attrs['aros.model_id']);
   // Every step carries the budget keys; a step that called no model records 0.
   const spent = (budgetTokens ?? 0) > 0 || (budgetCost ?? 0) > 0;

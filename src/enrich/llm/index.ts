@@ -45,14 +45,17 @@ function dialects(attributes: Attributes, events: readonly SpanEvent[]): number 
 
 /** The LLM call a span records, or undefined when it records none. */
 export function extractLlm(span: { attributes: Attributes; events: readonly SpanEvent[] }, opts: ExtractOptions = {}): LlmCall | undefined {
-  const found = dialects(span.attributes, span.events);
+  let found = dialects(span.attributes, span.events);
   const claudeFlow = opts.format === 'claude-flow';
+  // Flujo's step history (a run without spans) keeps StepResult's own names: token_counts, cost_usd.
+  const flujoSteps = opts.format === 'flujo' && ('token_counts' in span.attributes || 'cost_usd' in span.attributes);
+  if (flujoSteps) found |= FLUJO;
   if (found === 0 && !claudeFlow) return undefined;
   const d = emptyDraft();
   if (found & GEN_AI) readOtelGenAi(d, span.attributes, span.events);
   if (found & FLATTENED) readOpenLlmetry(d, span.attributes);
   if (found & OPEN_INFERENCE) readOpenInference(d, span.attributes);
-  if (found & FLUJO) readFlujo(d, span.attributes, span.events);
+  if (found & FLUJO) readFlujo(d, span.attributes, span.events, flujoSteps);
   if (claudeFlow) readClaudeFlow(d, span.attributes);
   return finish(d);
 }

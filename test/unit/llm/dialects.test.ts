@@ -199,6 +199,13 @@ describe('Flujo', () => {
     });
   });
 
+  it("a step-history row (Flujo's steps table) gives its token_counts and cost_usd, in Flujo stores only", () => {
+    const row: Attributes = { 'spanlens.source': 'steps', step_index: 2, token_counts: 640, cost_usd: 0.0031, output: 'done' };
+    expect(extractLlm(span(row), { format: 'flujo' })).toEqual({ input: [], output: [], usage: { totalTokens: 640 }, costUsd: 0.0031 });
+    expect(extractLlm(span({ ...row, token_counts: 0, cost_usd: 0 }), { format: 'flujo' })).toBeUndefined();
+    expect(extractLlm(span(row), { format: 'otlp' })).toBeUndefined();
+  });
+
   it('agent.prompt history stands for the prompt when there is no agent.input', () => {
     const llm = extractLlm(span({}, [{ name: 'agent.prompt', attributes: { rendered_history: 'user: summarize ticket 7' } }]))!;
     expect(llm.input).toEqual([{ role: 'user', content: 'user: summarize ticket 7' }]);
