@@ -14,7 +14,8 @@ ${usage.join('\n')}
            a waft project folder (_pyrite/analytics/traces), that folder, or one
            of its daily .jsonl files,
            an OpenTelemetry OTLP/JSON file: the Collector's file exporter .jsonl
-           (one request a line) or one request in a .json,
+           (one request a line) or one request in a .json, or a folder of such
+           .jsonl files (what \`spanlens receive\` writes),
            a claude-flow postgres:// URL
 <run>    a full run id or any unique part of it (case-insensitive)
 

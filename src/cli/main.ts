@@ -6,6 +6,7 @@ import { clean } from './format/text';
 import { globalHelp } from './help';
 import { getVerb } from './verbs/get';
 import { listVerb } from './verbs/list';
+import { receiveVerb } from './verbs/receive';
 import { showVerb } from './verbs/show';
 import { similarVerb } from './verbs/similar';
 import { searchVerb } from './verbs/search';
@@ -17,7 +18,7 @@ import pkg from '../../package.json';
 
 export type { CliIO, Writer } from './context';
 
-export const VERBS: readonly Verb[] = [listVerb, getVerb, showVerb, traceVerb, spansVerb, statsVerb, similarVerb, searchVerb];
+export const VERBS: readonly Verb[] = [listVerb, getVerb, showVerb, traceVerb, spansVerb, statsVerb, similarVerb, searchVerb, receiveVerb];
 
 export const EXIT_OK = 0;
 export const EXIT_BUG = 1;
@@ -71,6 +72,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         return store;
       },
       out: (text) => void io.stdout.write(text),
+      err: (text) => void io.stderr.write(text),
+      signal: io.signal ?? new AbortController().signal,
     });
     if (values.json !== true) noteSkippedLines(opened, io);
     return EXIT_OK;
@@ -119,7 +122,17 @@ async function runAsBinary(): Promise<void> {
       throw err;
     });
   }
-  process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
+  // Ctrl+C ends a long-running verb (receive) cleanly, flushing what it holds; a second one ends the process.
+  const stop = new AbortController();
+  const onSignal = (): void => {
+    if (stop.signal.aborted) process.exit(130);
+    stop.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, signal: stop.signal });
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
 }
 
 // Run only as the bundled entry (dist/cli.js is CommonJS); importing main() in tests must not run it.

@@ -5,7 +5,7 @@
  *
  * The store is written by test/fixtures/flujo_store.py (python3's sqlite3, WAL mode, the
  * newest runs only in the -wal) once and cached in .spanlens-cache/bench/.
- * Env: BENCH_RUNS (20000) × BENCH_SPANS (50), BENCH_REPS (5).
+ * Env: BENCH_RUNS (20000) × BENCH_SPANS (50), BENCH_REPS (5). Arguments pick parts: engine, search, receiver.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -15,6 +15,7 @@ import { storeStats } from '../../src/analysis/stats';
 import { openFlujoStore } from '../../src/sources/flujo/reader';
 import { enrichStore, openStore } from '../../src/sources/open';
 import { readWholeFile } from '../../src/sqlite/read';
+import { receiverBench } from './receiver';
 
 const runs = Number(process.env.BENCH_RUNS ?? 20000);
 const spansPerRun = Number(process.env.BENCH_SPANS ?? 50);
@@ -210,6 +211,7 @@ async function searchBench(): Promise<void> {
 // ---- the LLM pass (src/enrich/llm) every opened store goes through: its cost on a whole-store index build ----
 
 async function llmPassBench(): Promise<void> {
+  ensureStore();
   const build = async (wrap: boolean): Promise<number> => {
     const raw = await openFlujoStore(store, store);
     const s = wrap ? enrichStore(raw) : raw;
@@ -233,7 +235,12 @@ async function llmPassBench(): Promise<void> {
   );
 }
 
-main().then(searchBench).then(llmPassBench).catch((e: unknown) => {
+// `npm run bench` runs every part; `npm run bench -- receiver` (or engine, search, llm) one of them.
+const parts: Record<string, () => Promise<void>> = { engine: main, search: searchBench, llm: llmPassBench, receiver: receiverBench };
+const wanted = process.argv.slice(2).filter((a) => a in parts);
+(async () => {
+  for (const [name, run] of Object.entries(parts)) if (wanted.length === 0 || wanted.includes(name)) await run();
+})().catch((e: unknown) => {
   console.error(e instanceof Error ? e.message : e);
   process.exit(1);
 });

@@ -13,8 +13,12 @@ export const WAFT_GLOB = '**/_pyrite/analytics/traces/*.jsonl';
 /** OTLP/JSON by name: the Collector's file exporter output as people name it. */
 export const OTLP_GLOBS = ['**/*.otlp.jsonl', '**/*.otlp.json', '**/otel-traces*.jsonl', '**/otel-traces*.json'];
 
+/** Where `spanlens receive` and the extension's receiver keep spans by default: the folder is one store. */
+export const RECEIVER_GLOB = '**/.spanlens/otlp/*.jsonl';
+const RECEIVER_TAIL = ['.spanlens', 'otlp'];
+
 /** Found on their own besides flujo_ops.db and spanlens.storeGlobs. */
-export const BUILTIN_EXTRA_GLOBS: readonly string[] = [WAFT_GLOB, ...OTLP_GLOBS];
+export const BUILTIN_EXTRA_GLOBS: readonly string[] = [WAFT_GLOB, ...OTLP_GLOBS, RECEIVER_GLOB];
 
 const WAFT_TAIL = ['_pyrite', 'analytics', 'traces'];
 
@@ -29,10 +33,18 @@ export function isWaftTracesDir(dir: string): boolean {
   return parts.slice(-3).join('/') === WAFT_TAIL.join('/');
 }
 
-/** The store a found file belongs to: a waft daily file → its traces folder (one store per folder); else the file. */
+/** Whether `dir` is a receiver's OTLP folder (`…/.spanlens/otlp`). */
+export function isReceiverDir(dir: string): boolean {
+  return path.resolve(dir).split(/[\\/]+/).slice(-2).join('/') === RECEIVER_TAIL.join('/');
+}
+
+/**
+ * The store a found file belongs to: a waft daily file → its traces folder, a file of a
+ * receiver's `.spanlens/otlp` → that folder (one store per folder); else the file.
+ */
 export function storeIdForFile(file: string): string {
   const dir = path.dirname(file);
-  return isWaftTracesDir(dir) ? dir : file;
+  return isWaftTracesDir(dir) || isReceiverDir(dir) ? dir : file;
 }
 
 /** The project a waft traces folder belongs to (the folder holding `_pyrite`); undefined for other paths. */

@@ -26,7 +26,8 @@ describe('help and usage', () => {
         const r = await runCli(argv);
         expect(r.code).toBe(0);
         expect(r.stdout).toBe(v.help);
-        expect(r.stdout).toMatch(new RegExp(`^Usage: spanlens ${v.name} <store>`));
+        // Every verb reads a store but receive, which writes one.
+        expect(r.stdout).toMatch(new RegExp(`^Usage: spanlens ${v.name}${v.name === 'receive' ? ' \\[' : ' <store>'}`));
         expect(r.stdout).toContain('--json');
       }
     }
