@@ -105,7 +105,7 @@ describe('OpenInference JS (@arizeai/openinference-instrumentation-openai)', () 
 
 describe('OpenTelemetry JS (@opentelemetry/instrumentation-openai): GenAI spans without content', () => {
   it('reads operation, the older gen_ai.system provider, model, usage and finish reasons', async () => {
-    const [first, second] = await llmSpans(m.files['otel-genai']);
+    const [first, second, third] = await llmSpans(m.files['otel-genai']);
     expect(first!.llm).toEqual({
       operation: 'chat',
       provider: 'openai',
@@ -116,6 +116,17 @@ describe('OpenTelemetry JS (@opentelemetry/instrumentation-openai): GenAI spans 
       finishReasons: ['tool_calls'],
     });
     expect(second!.llm!.usage).toEqual({ inputTokens: 96, outputTokens: 21 });
+    // A Responses API call: the current gen_ai.provider.name, its instructions as plain-text system instructions.
+    expect(third!.llm).toEqual({
+      operation: 'chat',
+      provider: 'openai',
+      model: 'gpt-4o-mini-2024-07-18',
+      system: m.system,
+      input: [],
+      output: [],
+      usage: { inputTokens: 40, outputTokens: 15 },
+      finishReasons: ['stop'],
+    });
   });
 });
 
