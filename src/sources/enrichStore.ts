@@ -27,37 +27,27 @@ function enrichDoc(doc: SearchDoc, format: string, hide: boolean): SearchDoc {
   return { ...doc, attributes: withLlmSearchAttributes(shown.attributes, shown.llm) };
 }
 
-/** `store` with LLM calls read from its spans; its other methods and fields unchanged. */
+/**
+ * `store` with LLM calls read from its spans. A Proxy, so every other member — including ones a
+ * reader adds later — passes through to the reader itself (methods bound to it).
+ */
 export function enrichStore(store: TraceStore, options: EnrichOptions = {}): TraceStore {
   const hide = (): boolean => options.hideLlmContent?.() === true;
   const format = store.format;
-  const inner = store;
-  const wrapped: TraceStore = {
-    get id() {
-      return inner.id;
-    },
-    get format() {
-      return inner.format;
-    },
-    get skippedLines() {
-      return inner.skippedLines;
-    },
-    listRuns: (q) => inner.listRuns(q),
-    findRuns: (p) => inner.findRuns(p),
-    getSpans: async (runId) => {
-      const h = hide();
-      return (await inner.getSpans(runId)).map((s) => enrichSpan(s, format, h));
-    },
-    spanSummaries: (q) => inner.spanSummaries(q),
-    close: () => inner.close(),
+  const getSpans = async (runId: string): Promise<Span[]> => {
+    const h = hide();
+    return (await store.getSpans(runId)).map((s) => enrichSpan(s, format, h));
   };
-  if (inner.spanGroups) wrapped.spanGroups = (q) => inner.spanGroups!(q);
-  if (inner.runVersions) wrapped.runVersions = () => inner.runVersions!();
-  if (inner.scanSpans) {
-    wrapped.scanSpans = (onBatch, signal, runIds) => {
-      const h = hide();
-      return inner.scanSpans!((docs) => onBatch(docs.map((d) => enrichDoc(d, format, h))), signal, runIds);
-    };
-  }
-  return wrapped;
+  const scanSpans: TraceStore['scanSpans'] = (onBatch, signal, runIds) => {
+    const h = hide();
+    return store.scanSpans!((docs) => onBatch(docs.map((d) => enrichDoc(d, format, h))), signal, runIds);
+  };
+  return new Proxy(store, {
+    get(target, prop) {
+      if (prop === 'getSpans') return getSpans;
+      if (prop === 'scanSpans') return target.scanSpans ? scanSpans : undefined;
+      const v: unknown = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
 }

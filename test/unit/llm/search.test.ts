@@ -61,3 +61,32 @@ describe('search over LLM spans', () => {
     }
   });
 });
+
+describe('enrichStore', () => {
+  it('passes every other member through to the reader, live (a getter, a method it alone has, an absent scan)', async () => {
+    class Reader {
+      #lines = 0;
+      readonly id = 'mem';
+      readonly format = 'otlp' as const;
+      get skippedLines(): number {
+        return this.#lines;
+      }
+      tear(): void {
+        this.#lines++;
+      }
+      async listRuns(): Promise<Run[]> {
+        return [run];
+      }
+      async getSpans(): Promise<Span[]> {
+        return [crowded()];
+      }
+    }
+    const reader = new Reader();
+    const store = enrichStore(reader as unknown as TraceStore);
+    (store as unknown as Reader).tear();
+    expect(store.skippedLines).toBe(1);
+    expect(store.scanSpans).toBeUndefined();
+    expect((await store.listRuns())[0]!.id).toBe('r1');
+    expect((await store.getSpans('r1'))[0]!.llm?.model).toBe('gpt-4o');
+  });
+});
