@@ -8,12 +8,12 @@ export interface Writer {
 export interface CliIO {
   stdout: Writer;
   stderr: Writer;
-  /** Defaults to process.env; read for SPANLENS_DEBUG. */
+  /** Defaults to process.env; read for SPANLENS_DEBUG and SPANLENS_HIDE_CONTENT. */
   env?: Record<string, string | undefined>;
   /** Defaults to Date.now; fixed in tests so --since-hours is reproducible. */
   now?: () => number;
   /** Defaults to sources/open's openStore; a test may hand in an in-memory store. */
-  open?: (target: string, options?: { format?: StoreFormat }) => Promise<TraceStore>;
+  open?: (target: string, options?: { format?: StoreFormat; hideLlmContent?: () => boolean }) => Promise<TraceStore>;
   /** Aborted to stop a long-running verb (the binary: on SIGINT/SIGTERM). */
   signal?: AbortSignal;
 }

@@ -38,6 +38,12 @@ Statuses are normalized to ok, error, running, paused, unset; the store's own
 word is kept as rawStatus, and --status takes it too (failed, completed,
 success, timeout, …).
 
+LLM calls (OpenTelemetry GenAI, OpenLLMetry, OpenInference, Flujo agent steps)
+are read into a span's "llm" (conversation, model, tokens, cost); show prints
+them. SPANLENS_HIDE_CONTENT=1 hides message content in every command (roles,
+tools, tokens and cost stay). search finds message text and filters on
+attr.llm.model, attr.llm.total_tokens, attr.llm.cost_usd and the like.
+
 Exit codes: 0 ok; 2 bad input (a missing or unreadable store, an unknown or
 ambiguous run id, a bad option), explained in one line on stderr; 1 a bug in
 spanlens (set SPANLENS_DEBUG=1 to see its stack).

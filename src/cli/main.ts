@@ -64,6 +64,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     }
     takePositionals(verb.name, positionals, verb.args);
     const format = formatOption(verb.name, values.format);
+    const hide = env.SPANLENS_HIDE_CONTENT === '1' || env.SPANLENS_HIDE_CONTENT === 'true';
+    const openOptions = { ...(format === undefined ? {} : { format }), ...(hide ? { hideLlmContent: () => true } : {}) };
     await verb.run({
       positionals,
       values,
@@ -71,7 +73,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       now: (io.now ?? Date.now)(),
       open: async (named) => {
         const target = format === undefined && io.open === undefined ? await storeInFolder(named, io) : named;
-        const store = await (io.open ?? openStore)(target, format === undefined ? {} : { format });
+        const store = await (io.open ?? openStore)(target, openOptions);
         opened.push(store);
         return store;
       },

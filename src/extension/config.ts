@@ -62,6 +62,10 @@ export const config = {
     return section().get<boolean>('goToSource.onClick') !== false;
   },
   /** Used by the Span Details panel: characters of a prompt/response shown before "Show all". */
+  /** LLM message content hidden everywhere (roles, structure, model and tokens kept). */
+  llmHideContent(): boolean {
+    return section().get<boolean>('llm.hideContent', false) === true;
+  },
   promptPreviewLength(): number {
     return Math.round(num('details.promptPreviewLength', 500, 50, 1_000_000));
   },

@@ -54,6 +54,9 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     // Span Details shows the newest reading of its span when the store is re-read.
     followStoreReloads(registry),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('spanlens.llm.hideContent')) registry.llmContentSettingChanged();
+    }),
     // The details panel follows keyboard selection once it is open (clicks run the item's command).
     view.onDidChangeSelection((e) => {
       const node = e.selection.length === 1 ? e.selection[0] : undefined;

@@ -3,6 +3,7 @@
  * unit-tested in test/unit/extension-pure. Data from a store is never trusted as
  * markdown: everything here escapes or fences it.
  */
+import { llmSummary } from '../analysis/llmTotals';
 import type { SpanStats } from '../analysis/stats';
 import { formatDuration, formatStart, formatTimestamp } from '../model/format';
 import type { Run, Span } from '../model/types';
@@ -19,7 +20,9 @@ export function runDescription(run: Run, nowMs: number = Date.now()): string {
 export function spanDescription(span: Span): string {
   const base = span.durationMs === undefined ? (span.status === 'running' ? 'running' : span.rawStatus || '—') : formatDuration(span.durationMs);
   if (span.status === 'error' && span.error?.type) return `${base} · ${oneLine(span.error.type, 60)}`;
-  return base;
+  // An LLM call says its model and tokens: "820 ms · gpt-4o-mini · 1,230 tok".
+  const llm = span.llm ? oneLine(llmSummary(span.llm), 80) : '';
+  return llm === '' ? base : `${base} · ${llm}`;
 }
 
 /** Collapses whitespace and cuts to `max` characters with an ellipsis: labels must stay one line. */

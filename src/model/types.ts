@@ -1,3 +1,5 @@
+import type { LlmCall } from './llm';
+
 /**
  * The one model every store is read into. Views, CodeLens, search and the CLI
  * are computed from these types, never from a store's own rows.
@@ -81,6 +83,8 @@ export interface Span {
   events: SpanEvent[];
   error?: SpanError;
   source?: SourceRef;
+  /** The LLM call this span records, in any dialect (filled by src/enrich/llm, never by a reader). */
+  llm?: LlmCall;
 }
 
 /** A span with its children: what `trace` shows and the sidebar expands. */

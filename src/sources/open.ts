@@ -1,12 +1,13 @@
 import { openClaudeFlowStore } from './claudeflow/reader';
 import { detectFormat } from './detect';
+import { enrichStore, type EnrichOptions } from './enrichStore';
 import { openFlujoStore } from './flujo/reader';
 import { openOtlpStore } from './otlp/reader';
 import { StoreError } from './types';
 import type { StoreFormat, TraceStore } from './types';
 import { openWaftStore } from './waft/reader';
 
-export interface OpenOptions {
+export interface OpenOptions extends EnrichOptions {
   /** Skip detection and read the target as this format. */
   format?: StoreFormat;
   /** A database store's password (the extension: from SecretStorage, never from settings). */
@@ -32,5 +33,7 @@ export async function openStore(target: string, options: OpenOptions = {}): Prom
   }
   const open = OPENERS[format];
   if (!open) throw new StoreError(`${target}: the ${format} store format is not supported yet`, target);
-  return open(target, options);
+  return enrichStore(await open(target, options), options);
 }
+
+export { enrichStore };

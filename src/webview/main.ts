@@ -39,10 +39,21 @@ function onHostMessage(message: HostMessage): void {
     view = message.data;
     ui = forSpan(ui, view.span.id);
     vscode.setState(ui);
+    // A long turn the reader had unfolded comes again as a preview: ask for its text again.
+    view.conversation?.turns.forEach((t, i) => {
+      if (!t.complete && ui.expanded[`turn:${i}`]) post({ type: 'loadTurn', spanId: message.data.span.id, index: i });
+    });
     const y = window.scrollY;
     paint();
     // A new span starts at the top; a refresh of the same span keeps the reader's place.
     window.scrollTo(0, changed ? 0 : y);
+  } else if (message.type === 'turnText') {
+    // The rest of a long turn, asked for by its Show all: shown unfolded where the reader is.
+    const turn = view?.span.id === message.spanId ? view.conversation?.turns[message.index] : undefined;
+    if (!turn) return;
+    turn.text = message.text;
+    turn.complete = true;
+    repaintKeepingPlace('toggle-value', `turn:${message.index}`);
   } else {
     view = undefined;
     emptyMessage = message.message ?? EMPTY_MESSAGE;
@@ -82,12 +93,17 @@ function onAction(action: Action, arg: string): void {
     case 'find-similar':
       if (view) post({ type: 'findSimilar', spanId: view.span.id });
       return;
+    case 'load-turn':
+      // Unfolded now; its text arrives as a 'turnText' message.
+      if (view) post({ type: 'loadTurn', spanId: view.span.id, index: Number(arg) });
+      ui = toggleValue(ui, `turn:${arg}`);
+      break;
   }
   vscode.setState(ui);
   repaintKeepingPlace(action, arg);
 }
 
-const ACTIONS: ReadonlySet<string> = new Set<Action>(['toggle-section', 'toggle-value', 'copy', 'open-source', 'find-similar']);
+const ACTIONS: ReadonlySet<string> = new Set<Action>(['toggle-section', 'toggle-value', 'copy', 'open-source', 'find-similar', 'load-turn']);
 
 root.addEventListener('click', (event) => {
   const target = event.target instanceof Element ? event.target.closest('button[data-action]') : null;

@@ -74,6 +74,59 @@ export interface SourceView {
   reason?: string;
 }
 
+/** A tool call in a conversation turn, or a tool this span executed. */
+export interface ToolCallView {
+  id?: string;
+  name: string;
+  /** Arguments, pretty-printed when JSON. */
+  arguments?: string;
+  result?: string;
+  /** True when arguments or result are long: the page folds them behind "more". */
+  long: boolean;
+}
+
+/** One turn of an LLM conversation. */
+export interface TurnView {
+  role: string;
+  /** Where it sits: sent to the model (`input`), its answer (`output`), or the system instructions. */
+  side: 'system' | 'input' | 'output';
+  /** Full text (cut at MAX_IO_CHARS) when `complete`, else the preview; markdown, shown as text structure. */
+  text: string;
+  /**
+   * False for a turn too long to send with the rest (or past the conversation's budget): the page
+   * has its preview and asks for the whole text (`loadTurn`) when the user unfolds it.
+   */
+  complete: boolean;
+  /** True when `text` is pretty-printed JSON (a tool's result, say): shown as code, not markdown. */
+  json: boolean;
+  /** The first `promptPreviewLength` characters of `text`. */
+  preview: string;
+  /** True when `preview` is shorter than `text` (the page offers "Show all"). */
+  truncated: boolean;
+  /** Characters the store recorded, for "Show all (N characters)"; more than `text` when cut. */
+  length: number;
+  toolCalls: ToolCallView[];
+  /** A `tool` turn: the call it answers. */
+  toolCallId?: string;
+}
+
+/** An LLM call as the page shows it (from `Span.llm`). */
+export interface ConversationView {
+  model?: string;
+  provider?: string;
+  operation?: string;
+  turns: TurnView[];
+  /** Messages beyond the page's limit, left out (said in a line). */
+  turnsLeftOut: number;
+  /** Tools this span executed. */
+  tools: ToolCallView[];
+  /** Usage and cost as label/value rows, in a fixed order. */
+  usage: Array<{ label: string; value: string; testid: string }>;
+  finishReasons: string[];
+  /** Message content hidden by `spanlens.llm.hideContent`. */
+  contentHidden: boolean;
+}
+
 /** Everything the page shows for one span: plain JSON, computed on the host. */
 export interface SpanDetailsView {
   span: {
@@ -102,6 +155,8 @@ export interface SpanDetailsView {
   };
   error?: ErrorView;
   io: IoBlock[];
+  /** The span's LLM call, when it records one. */
+  conversation?: ConversationView;
   usage?: UsageView;
   attributes: AttributeRow[];
   events: EventView[];
@@ -113,7 +168,9 @@ export interface SpanDetailsView {
 
 export type HostMessage =
   | { type: 'show'; data: SpanDetailsView }
-  | { type: 'empty'; message?: string };
+  | { type: 'empty'; message?: string }
+  /** The whole text of one conversation turn the page asked for (`loadTurn`). */
+  | { type: 'turnText'; spanId: string; index: number; text: string };
 
 // ---- page → host ----
 
@@ -125,7 +182,9 @@ export type PageMessage =
   /** The Find Similar Failures button of a failed span. */
   | { type: 'findSimilar'; spanId: string }
   /** Reserved: no button yet. */
-  | { type: 'openRun'; runId: string };
+  | { type: 'openRun'; runId: string }
+  /** The whole text of conversation turn `index` (sent folded, too long to send with the rest). */
+  | { type: 'loadTurn'; spanId: string; index: number };
 
 /** Validates what arrives from the page before the host acts on it. */
 export function isPageMessage(m: unknown): m is PageMessage {
@@ -141,6 +200,8 @@ export function isPageMessage(m: unknown): m is PageMessage {
       return typeof o.spanId === 'string';
     case 'openRun':
       return typeof o.runId === 'string';
+    case 'loadTurn':
+      return typeof o.spanId === 'string' && Number.isInteger(o.index) && (o.index as number) >= 0;
     default:
       return false;
   }
@@ -151,6 +212,7 @@ export function isHostMessage(m: unknown): m is HostMessage {
   if (typeof m !== 'object' || m === null) return false;
   const o = m as Record<string, unknown>;
   if (o.type === 'empty') return o.message === undefined || typeof o.message === 'string';
+  if (o.type === 'turnText') return typeof o.spanId === 'string' && Number.isInteger(o.index) && typeof o.text === 'string';
   if (o.type === 'show') {
     const d = o.data as Record<string, unknown> | undefined;
     return typeof d === 'object' && d !== null && typeof d.span === 'object' && Array.isArray(d.attributes);

@@ -2,11 +2,12 @@
  * SpanDetailsView + UiState → element tree. Pure: no DOM, no globals, so it is unit-tested
  * as data. Buttons carry `data-action` / `data-arg`; main.ts handles clicks by delegation.
  */
+import { conversationBody } from './conversation';
 import type { AttributeRow, IoBlock, SpanDetailsView, UsageView } from './protocol';
 import type { SectionId, UiState } from './state';
 import { h, type Child, type VElement, type VNode } from './vdom';
 
-export type Action = 'toggle-section' | 'toggle-value' | 'copy' | 'open-source' | 'find-similar';
+export type Action = 'toggle-section' | 'toggle-value' | 'copy' | 'open-source' | 'find-similar' | 'load-turn';
 
 export interface RenderResult {
   root: VElement;
@@ -19,6 +20,7 @@ export const EMPTY_MESSAGE = 'Select a span in the Spanlens view';
 /** Labels e2e tests and screen readers rely on. */
 export const SECTION_TITLES: Record<SectionId, string> = {
   error: 'Error',
+  conversation: 'Conversation',
   io: 'Input / Output',
   usage: 'Tokens & Cost',
   attributes: 'Attributes',
@@ -46,6 +48,10 @@ export function renderDetails(view: SpanDetailsView, ui: UiState): RenderResult 
     { class: 'details', 'data-testid': 'span-details', 'data-span-id': view.span.id },
     renderHeader(view),
     view.error && section(ctx, 'error', errorBody(ctx, view)),
+    // Tokens alone (a Flujo step's budget) are the Tokens & Cost section's; a conversation needs more.
+    view.conversation &&
+      (view.conversation.turns.length > 0 || view.conversation.tools.length > 0 || view.conversation.model !== undefined) &&
+      section(ctx, 'conversation', conversationBody(ctx, view.conversation), view.conversation.turns.length),
     view.io.length > 0 && section(ctx, 'io', ioBody(ctx, view.io), view.io.length),
     view.usage && section(ctx, 'usage', usageBody(view.usage)),
     section(ctx, 'attributes', attributesBody(ctx, view.attributes, 'attr'), view.attributes.length),
@@ -54,7 +60,7 @@ export function renderDetails(view: SpanDetailsView, ui: UiState): RenderResult 
   return { root, copies };
 }
 
-interface Ctx {
+export interface Ctx {
   ui: UiState;
   /** Registers a text for a Copy button; returns its `data-arg`. */
   copy(text: string): string;
@@ -121,13 +127,13 @@ function renderHeader(view: SpanDetailsView): VElement {
   );
 }
 
-function meta(label: string, value: Child, testid: string): VNode[] {
+export function meta(label: string, value: Child, testid: string): VNode[] {
   return [h('dt', null, label), h('dd', { 'data-testid': testid }, value)];
 }
 
 // ---- sections ----
 
-function section(ctx: Ctx, id: SectionId, body: VNode | VNode[], count?: number): VElement {
+export function section(ctx: Ctx, id: SectionId, body: VNode | VNode[], count?: number): VElement {
   const folded = ctx.ui.folded[id] === true;
   const title = SECTION_TITLES[id];
   return h(
@@ -156,7 +162,7 @@ function section(ctx: Ctx, id: SectionId, body: VNode | VNode[], count?: number)
   );
 }
 
-function copyButton(ctx: Ctx, text: string, label: string, visible = 'Copy'): VElement {
+export function copyButton(ctx: Ctx, text: string, label: string, visible = 'Copy'): VElement {
   return h(
     'button',
     { type: 'button', class: 'copy', 'data-action': 'copy', 'data-arg': ctx.copy(text), 'aria-label': label, title: label },

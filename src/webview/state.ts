@@ -12,7 +12,7 @@ export interface UiState {
   spanId?: string;
 }
 
-export const SECTION_IDS = ['error', 'io', 'usage', 'attributes', 'events'] as const;
+export const SECTION_IDS = ['error', 'conversation', 'io', 'usage', 'attributes', 'events'] as const;
 export type SectionId = (typeof SECTION_IDS)[number];
 
 export function initialState(): UiState {

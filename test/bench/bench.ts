@@ -12,7 +12,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { buildIndex, updateIndex } from '../../src/analysis/search/search';
 import { storeStats } from '../../src/analysis/stats';
-import { openStore } from '../../src/sources/open';
+import { openFlujoStore } from '../../src/sources/flujo/reader';
+import { enrichStore, openStore } from '../../src/sources/open';
 import { readWholeFile } from '../../src/sqlite/read';
 import { receiverBench } from './receiver';
 
@@ -207,8 +208,35 @@ async function searchBench(): Promise<void> {
   fs.rmSync(copyDir, { recursive: true, force: true });
 }
 
-// `npm run bench` runs every part; `npm run bench -- receiver` (or engine, search) one of them.
-const parts: Record<string, () => Promise<void>> = { engine: main, search: searchBench, receiver: receiverBench };
+// ---- the LLM pass (src/enrich/llm) every opened store goes through: its cost on a whole-store index build ----
+
+async function llmPassBench(): Promise<void> {
+  ensureStore();
+  const build = async (wrap: boolean): Promise<number> => {
+    const raw = await openFlujoStore(store, store);
+    const s = wrap ? enrichStore(raw) : raw;
+    const t0 = performance.now();
+    await buildIndex(s);
+    const ms = performance.now() - t0;
+    await s.close();
+    return ms;
+  };
+  const plain: number[] = [];
+  const enriched: number[] = [];
+  for (let i = 0; i < Math.min(reps, 3); i++) {
+    plain.push(await build(false));
+    enriched.push(await build(true));
+  }
+  const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  console.log(
+    `\nLLM pass: search index of the whole store built from the reader alone ${med(plain).toFixed(0)} ms, ` +
+      `through openStore's enrichment ${med(enriched).toFixed(0)} ms (${(med(enriched) / med(plain)).toFixed(2)}×; ` +
+      'every Flujo step that spent tokens becomes an LLM call with llm.* search attributes)',
+  );
+}
+
+// `npm run bench` runs every part; `npm run bench -- receiver` (or engine, search, llm) one of them.
+const parts: Record<string, () => Promise<void>> = { engine: main, search: searchBench, llm: llmPassBench, receiver: receiverBench };
 const wanted = process.argv.slice(2).filter((a) => a in parts);
 (async () => {
   for (const [name, run] of Object.entries(parts)) if (wanted.length === 0 || wanted.includes(name)) await run();

@@ -46,7 +46,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type FrameLocator, type Locator, type Page } from 'playwright-core';
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { writeDemoWorkspace, type DemoManifest, type DemoWorkspaceOptions } from '../../scripts/demo-workspace.mjs';
 import { getPaths } from '../../scripts/vscode-web/paths.mjs';
 import { startCodeServer, type CodeServer } from '../../scripts/vscode-web/server.mjs';
@@ -732,4 +732,29 @@ function sanitize(name: string): string {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+// ------------------------------------------------------------------------------------------------
+// Search Traces (the picker)
+
+/** Opens the Search Traces picker through the command palette (the picker replaces the palette in the same widget). */
+export async function openSearch(page: Page): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('.quick-input-box input');
+  await page.keyboard.press('F1');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill('>Spanlens: Search Traces');
+  const row = widget.locator('.quick-input-list .monaco-list-row[role="option"]').filter({ has: page.locator('.label-name', { hasText: /^Spanlens: Search Traces$/ }) });
+  await row.first().waitFor({ state: 'visible', timeout: 10_000 });
+  await row.first().click();
+  await expect.poll(() => input.getAttribute('placeholder'), { timeout: 10_000 }).toMatch(/Search runs and spans/);
+}
+
+export async function pickerRows(page: Page): Promise<string[]> {
+  return page
+    .locator('.quick-input-widget .quick-input-list .monaco-list-row[role="option"]')
+    .evaluateAll((els) =>
+      // aria-label: "<icon name>  <label>, <description>, <detail>"; our labels are the icon alone.
+      els.map((e) => (e.getAttribute('aria-label') ?? '').replace(/^[\w~-]+( {2}|, )(, )?/, '')),
+    );
 }

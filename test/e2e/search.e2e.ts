@@ -18,35 +18,15 @@ import {
   logEntries,
   makeDemoWorkspace,
   moveMouseAway,
+  openSearch,
   openSpanlens,
+  pickerRows,
   PYTHON,
   screenshotFailures,
   treeItems,
   webviewFrame,
   type VscodeSession,
 } from './harness';
-
-/** Opens the Search Traces picker through the command palette (the picker replaces the palette in the same widget). */
-async function openSearch(page: Page): Promise<void> {
-  const widget = page.locator('.quick-input-widget');
-  const input = widget.locator('.quick-input-box input');
-  await page.keyboard.press('F1');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill('>Spanlens: Search Traces');
-  const row = widget.locator('.quick-input-list .monaco-list-row[role="option"]').filter({ has: page.locator('.label-name', { hasText: /^Spanlens: Search Traces$/ }) });
-  await row.first().waitFor({ state: 'visible', timeout: 10_000 });
-  await row.first().click();
-  await expect.poll(() => input.getAttribute('placeholder'), { timeout: 10_000 }).toMatch(/Search runs and spans/);
-}
-
-async function pickerRows(page: Page): Promise<string[]> {
-  return page
-    .locator('.quick-input-widget .quick-input-list .monaco-list-row[role="option"]')
-    .evaluateAll((els) =>
-      // aria-label: "<icon name>  <label>, <description>, <detail>"; our labels are the icon alone.
-      els.map((e) => (e.getAttribute('aria-label') ?? '').replace(/^[\w~-]+( {2}|, )(, )?/, '')),
-    );
-}
 
 describe('Search Traces on the demo workspace', () => {
   let vs: VscodeSession;

@@ -32,6 +32,11 @@ Query: free text (every word must match; "quotes" keep a phrase) plus filters:
   since:24h           started in the last 30m, 24h, 7d, 2w
   attr.KEY=VALUE      an attribute's value (exact, * wildcards); attr.KEY:text
                       a substring; attr.KEY alone: the attribute is present
+  attr.llm.model=gpt-4o*  an LLM call's model; also attr.llm.provider,
+                      attr.llm.input_tokens, .output_tokens, .total_tokens,
+                      .cache_read_tokens, .reasoning_tokens and .cost_usd with
+                      >, >=, <, <= (attr.llm.total_tokens>1000); message text
+                      is found as free text (and in attr.llm.input / .output)
   is:run / is:span    one group only
 A filter that is not understood is reported as a hint, never an error.
 

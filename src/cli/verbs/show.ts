@@ -1,6 +1,7 @@
 import { resolveRun } from '../../analysis/lookup';
 import { PARENT_CYCLE_ATTR, PARENT_MISSING_ATTR } from '../../analysis/tree';
 import type { Span } from '../../model/types';
+import { conversations } from '../format/conversation';
 import { formatCount, formatDuration, formatOffset } from '../format/duration';
 import { statusLabel, statusMark } from '../format/status';
 import { renderTable } from '../format/table';
@@ -62,12 +63,16 @@ export function errorDetails(spans: readonly Span[], withSource = false): string
 export const showVerb: Verb = {
   name: 'show',
   args: ['store', 'run'],
-  options: { workspace: { type: 'string' } },
+  options: { workspace: { type: 'string' }, full: { type: 'boolean' } },
   summary: 'the run and all its spans',
-  help: `Usage: spanlens show <store> <run> [--workspace DIR] [--json]
+  help: `Usage: spanlens show <store> <run> [--workspace DIR] [--full] [--json]
 
 The run's summary and attributes, every span in start order, then the full
-error text (tracebacks included) of each failed span.
+error text (tracebacks included) of each failed span, then the run's LLM
+calls as conversations: model, tokens and cost, then each turn ([system],
+[user], [assistant] with its tool calls, [tool]), read from OpenTelemetry
+GenAI, OpenLLMetry, OpenInference or Flujo attributes. Set
+SPANLENS_HIDE_CONTENT=1 to print roles and tokens without message text.
 
 <run> is a full run id or any unique part of it.
 
@@ -80,7 +85,10 @@ Options:
                    of DIR by their longest common suffix. Adds a source column,
                    and "source": {path, line, column?, guess?} (path relative
                    to DIR, '/'-separated) to spans in --json.
-  --json           print {"run": Run, "spans": Span[]}
+  --full           print LLM messages whole (default: 12 lines of each)
+  --json           print {"run": Run, "spans": Span[]}; an LLM span has "llm":
+                   {operation, provider, model, input, output, system, tools,
+                   usage, costUsd, finishReasons}
 `,
   async run(ctx) {
     const dir = typeof ctx.values.workspace === 'string' ? ctx.values.workspace : undefined;
@@ -97,5 +105,7 @@ Options:
     ctx.out(spansTable(spans, true, { source: ws !== undefined }));
     const details = errorDetails(spans, ws !== undefined);
     if (details) ctx.out(`\n${details}`);
+    const talk = conversations(spans, ctx.values.full === true);
+    if (talk) ctx.out(`\n${talk}`);
   },
 };

@@ -6,6 +6,9 @@
 import * as vscode from 'vscode';
 import type { Run, SourceRef, Span } from '../../model/types';
 import { isPageMessage, SPAN_DETAILS_VIEW_TYPE, type HostMessage, type PageMessage } from '../../webview/protocol';
+import { hideContent } from '../../enrich/llm';
+import { config } from '../config';
+import { turnText } from './conversation';
 import { detailsHtml, makeNonce } from './html';
 import { openSourceAt, resolveSource, type SourceResolution } from './source';
 import { buildSpanDetailsView, DEFAULT_PROMPT_PREVIEW_LENGTH } from './viewModel';
@@ -125,7 +128,7 @@ export class SpanDetailsPanel {
         if (isPageMessage(m)) void this.onPageMessage(m);
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('spanlens.details.promptPreviewLength')) this.postCurrent();
+        if (e.affectsConfiguration('spanlens.details.promptPreviewLength') || e.affectsConfiguration('spanlens.llm.hideContent')) this.postCurrent();
       }),
       // A folder added or removed can make Go to Source possible or impossible.
       vscode.workspace.onDidChangeWorkspaceFolders(() => {
@@ -177,6 +180,7 @@ export class SpanDetailsPanel {
       run: t.run,
       span: t.span,
       promptPreviewLength: promptPreviewLength(),
+      hideLlmContent: config.llmHideContent(),
       sourceAvailability: r ? (r.available ? { available: true } : { available: false, reason: r.reason }) : undefined,
     });
     this.post({ type: 'show', data });
@@ -208,6 +212,15 @@ export class SpanDetailsPanel {
       case 'openRun':
         // Reserved in the protocol; the page has no button for it yet.
         return;
+      case 'loadTurn': {
+        // The whole of a long conversation turn; a request that raced a selection change is dropped.
+        const t = this.target;
+        if (!t || t.span.id !== m.spanId) return;
+        const span = config.llmHideContent() ? hideContent(t.span) : t.span;
+        const text = span.llm ? turnText(span.llm, m.index) : undefined;
+        if (text !== undefined) this.post({ type: 'turnText', spanId: m.spanId, index: m.index, text });
+        return;
+      }
     }
   }
 

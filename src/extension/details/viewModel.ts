@@ -3,6 +3,7 @@
  * Pure (no 'vscode'), so it is unit-tested and could run anywhere. It knows attribute
  * conventions (Flujo, waft, OpenTelemetry GenAI, OpenInference), never store formats.
  */
+import { hideContent } from '../../enrich/llm';
 import { formatDuration } from '../../model/format';
 import type { AttributeValue, Attributes, Run, Span, SpanEvent } from '../../model/types';
 import type {
@@ -14,6 +15,7 @@ import type {
   SpanDetailsView,
   UsageView,
 } from '../../webview/protocol';
+import { buildConversationView } from './conversation';
 
 export const DEFAULT_PROMPT_PREVIEW_LENGTH = 500;
 /** Beyond this an attribute value folds behind "more". */
@@ -125,11 +127,15 @@ export interface ViewModelInput {
   promptPreviewLength?: number;
   /** Whether "Go to Source" can open `span.source` (decided by the host, which sees the workspace). */
   sourceAvailability?: { available: boolean; reason?: string };
+  /** `spanlens.llm.hideContent`: an LLM span's content hidden here too (spans read before it was set). */
+  hideLlmContent?: boolean;
 }
 
 export function buildSpanDetailsView(input: ViewModelInput): SpanDetailsView {
-  const { storeId, run, span } = input;
+  const { storeId, run } = input;
+  const span = input.hideLlmContent ? hideContent(input.span) : input.span;
   const previewLength = sanitizePreviewLength(input.promptPreviewLength);
+  const conversation = span.llm ? buildConversationView(span.llm, previewLength) : undefined;
   return {
     span: {
       id: span.id,
@@ -145,7 +151,9 @@ export function buildSpanDetailsView(input: ViewModelInput): SpanDetailsView {
     run: { id: run.id, name: run.name, status: run.status, rawStatus: run.rawStatus },
     store: { id: storeId, label: storeLabel(storeId) },
     error: extractError(span),
-    io: extractIo(span, previewLength),
+    // The conversation shows what these blocks would repeat.
+    io: conversation && conversation.turns.length > 0 ? [] : extractIo(span, previewLength),
+    ...(conversation ? { conversation } : {}),
     usage: extractUsage(span),
     attributes: attributeRows(span.attributes),
     events: span.events.map(eventView),

@@ -5,11 +5,13 @@
  * selection. Everything shown from a store is text: tooltips escape or fence it.
  */
 import * as vscode from 'vscode';
+import { llmSummary, llmTotals, totalsSummary, type LlmTotals } from '../../analysis/llmTotals';
 import { toRunQuery } from '../../analysis/runs';
 import { durationClockNote, formatAgo, formatBytes, formatDuration, formatTimestamp } from '../../model/format';
 import { originLabel, originNote, timesPlaced } from '../../model/origin';
 import { isPlainWordFor } from '../../model/status';
 import type { Run, Span, SpanNode } from '../../model/types';
+import { walkTree } from '../../model/walk';
 import { describeFilter, isFilterActive, toRunFilter, type RunsFilter } from '../filters';
 import { codeBlock, inlineCode, oneLine, runDescription, spanDescription, tailLines } from '../format';
 import { errorMessage, logError } from '../log';
@@ -27,6 +29,8 @@ export interface ViewContext {
   /** Runs shown per store: pageSize × pages loaded. */
   runLimit(storeId: string): number;
   storeCount(): number;
+  /** Re-renders one node (a run whose LLM totals became known once its spans were read). */
+  refreshNode?(node: ViewNode): void;
 }
 
 /** Context values (menus' `viewItem`); also what e2e tests select by. */
@@ -94,7 +98,7 @@ export class StoreNode extends ViewNode {
   readonly id: string;
 
   constructor(
-    private readonly ctx: ViewContext,
+    readonly ctx: ViewContext,
     readonly entry: StoreEntry,
   ) {
     super(undefined);
@@ -256,10 +260,12 @@ export class RunNode extends ViewNode {
       expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
     );
     item.id = this.id;
-    item.description = runDescription(r);
+    // The last totals known, even from an older reading of the store: better than none while it is read again.
+    const totals = runTotals.get(this.totalsKey())?.totals;
+    item.description = totals ? `${runDescription(r)} · ${totalsSummary(totals)}` : runDescription(r);
     item.iconPath = statusIcon(r.status);
     item.contextValue = r.status === 'error' ? CONTEXT.runFailed : CONTEXT.run;
-    item.tooltip = runTooltip(r);
+    item.tooltip = runTooltip(r, totals ?? undefined);
     item.accessibilityInformation = { label: `${r.name || r.id}, ${STATUS_WORD[r.status]}, ${item.description}` };
     return item;
   }
@@ -276,11 +282,35 @@ export class RunNode extends ViewNode {
       return [MessageNode.info(this, `nospans|${this.run.id}`, this.run.status === 'running' ? 'No spans yet' : 'No spans recorded', 'info')];
     }
     await spanSourceHints.current?.prepare(this.entry, this.run, roots).catch((err: unknown) => logError('Resolving span sources failed', err));
+    this.noteTotals(roots);
     const onErrorPath = nodesOnErrorPaths(roots);
     const ids = new IdDeduper();
     return roots.map((s) => new SpanItemNode(this, this.entry, this.run, s, onErrorPath, ids));
   }
+
+  private totalsKey(): string {
+    return `${this.entry.id}\u0000${this.run.id}`;
+  }
+
+  /** The run's LLM totals, known once its spans are read: shown on the run's row from then on. */
+  private noteTotals(roots: SpanNode[]): void {
+    const key = this.totalsKey();
+    const known = runTotals.get(key);
+    if (known && known.version === this.entry.version) return;
+    const spans: SpanNode[] = [];
+    walkTree(roots, (n) => spans.push(n));
+    const totals = llmTotals(spans) ?? null;
+    runTotals.delete(key); // re-inserted last: the map's order is its LRU order
+    runTotals.set(key, { version: this.entry.version, totals });
+    while (runTotals.size > RUN_TOTALS_CACHE) runTotals.delete(runTotals.keys().next().value!);
+    const line = (t: LlmTotals | null | undefined): string => (t ? totalsSummary(t) : '');
+    if (line(totals) !== line(known?.totals)) (this.parent as StoreNode | undefined)?.ctx.refreshNode?.(this);
+  }
 }
+
+/** Runs' LLM totals by store and run, with the store version they were read at (null: no LLM call). */
+const runTotals = new Map<string, { version: number; totals: LlmTotals | null }>();
+const RUN_TOTALS_CACHE = 5_000;
 
 /** The store's own status word, when it says more than the normalized one ("completed" for ok does not). */
 function showRawStatus(raw: string, status: Run['status']): boolean {
@@ -288,7 +318,7 @@ function showRawStatus(raw: string, status: Run['status']): boolean {
   return w !== STATUS_WORD[status] && !isPlainWordFor(w, status);
 }
 
-function runTooltip(r: Run): vscode.MarkdownString {
+function runTooltip(r: Run, totals?: LlmTotals): vscode.MarkdownString {
   const tip = md();
   tip.appendMarkdown('**');
   tip.appendText(oneLine(r.name || r.id, 200));
@@ -298,6 +328,11 @@ function runTooltip(r: Run): vscode.MarkdownString {
   tip.appendMarkdown(`Started: ${formatTimestamp(r.startMs)} (${formatAgo(r.startMs)})\n\n`);
   const clock = r.status === 'running' ? '' : durationClockNote(r);
   tip.appendMarkdown(`Duration: ${r.status === 'running' ? 'running' : formatDuration(r.durationMs)}${clock ? ` (${clock})` : ''} · Spans: ${r.spanCount}`);
+  if (totals) {
+    tip.appendMarkdown('\n\nLLM: ');
+    tip.appendText(`${totalsSummary(totals)} (in ${totals.inputTokens.toLocaleString('en-US')}, out ${totals.outputTokens.toLocaleString('en-US')})`);
+    if (totals.models.length > 0) tip.appendMarkdown(` · ${totals.models.map((m) => inlineCode(m)).join(', ')}`);
+  }
   if (r.error) {
     tip.appendMarkdown('\n\n**Error**\n');
     tip.appendMarkdown(codeBlock(tailLines(r.error, 20)));
@@ -368,6 +403,10 @@ function spanTooltip(s: SpanNode, where?: string): vscode.MarkdownString {
     tip.appendText(oneLine(s.error.type ? `${s.error.type}: ${s.error.message}` : s.error.message, 300));
     tip.appendMarkdown('**\n');
     if (s.error.stack) tip.appendMarkdown(codeBlock(tailLines(s.error.stack, 15)));
+  }
+  if (s.llm) {
+    tip.appendMarkdown('\n\nLLM: ');
+    tip.appendText(llmSummary(s.llm) || s.llm.operation || 'call');
   }
   if (where) tip.appendMarkdown(`\n\nSource: ${inlineCode(where)}`);
   tip.appendMarkdown(where ? '\n\n*Click for details and source*' : '\n\n*Click for details*');

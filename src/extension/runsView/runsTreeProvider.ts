@@ -103,6 +103,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ViewNode>, View
     if (n && n.entry === entry) this.changed.fire(n);
   }
 
+  refreshNode(node: ViewNode): void {
+    this.changed.fire(node);
+  }
+
   refreshAll(): void {
     this.changed.fire(undefined);
   }

@@ -45,7 +45,21 @@ export class SearchIndexManager implements vscode.Disposable {
         }
         this.changed.fire();
       }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('spanlens.llm.hideContent')) this.dropAll();
+      }),
     );
+  }
+
+  /** Every index built anew (from the next search on): what they hold depends on a setting that changed. */
+  private dropAll(): void {
+    for (const slot of this.slots.values()) {
+      slot.abort?.abort();
+      if (slot.timer) clearTimeout(slot.timer);
+    }
+    this.slots.clear();
+    this.changed.fire();
+    if (this.wanted) this.ensureAll();
   }
 
   /** The indexes ready now (possibly of an older version of a store while a newer one builds). */

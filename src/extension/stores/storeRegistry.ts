@@ -10,7 +10,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { buildSpanTree } from '../../analysis/tree';
 import type { SpanNode } from '../../model/types';
-import { openStore } from '../../sources/open';
+import { enrichStore, openStore } from '../../sources/open';
 import { StoreError, type TraceStore } from '../../sources/types';
 import { config, RELOAD_DEBOUNCE_MS } from '../config';
 import { errorMessage, log, logError } from '../log';
@@ -359,7 +359,9 @@ export class StoreRegistry implements vscode.Disposable {
         return;
       }
       try {
-        const store = entry.postgres ? await openPostgresStore(entry.postgres, entry.id, this.secrets) : await openStore(entry.id);
+        const store = entry.postgres
+          ? enrichStore(await openPostgresStore(entry.postgres, entry.id, this.secrets), { hideLlmContent })
+          : await openStore(entry.id, { hideLlmContent });
         if (!this.isLive(entry)) {
           await safeClose(store);
           return;
@@ -463,6 +465,19 @@ export class StoreRegistry implements vscode.Disposable {
     else await safeClose(store);
   }
 
+  /**
+   * `spanlens.llm.hideContent` changed: stores read it on every query, so cached span trees are
+   * dropped and the views told to read again (search drops its indexes itself).
+   */
+  llmContentSettingChanged(): void {
+    for (const entry of this.entries.values()) {
+      if (!entry.store) continue;
+      this.forgetSpanTrees(entry);
+      entry.version++;
+      this.setState(entry, entry.state);
+    }
+  }
+
   private setState(entry: StoreEntry, state: StoreState): void {
     entry.state = state;
     if (this.isLive(entry)) this.changeStore.fire(entry);
@@ -523,6 +538,9 @@ export class StoreRegistry implements vscode.Disposable {
 }
 
 /** waft and OTLP stores read files line by line and follow appends by themselves. */
+/** Asked by every opened store on each read (enrichStore): the setting applies without reopening. */
+const hideLlmContent = (): boolean => config.llmHideContent();
+
 function isLineBased(store: TraceStore): boolean {
   return store.format === 'waft' || store.format === 'otlp';
 }
