@@ -2,7 +2,8 @@ import { openStore } from '../sources/open';
 import { StoreError, type TraceStore } from '../sources/types';
 import { formatOption, parseVerbArgs, takePositionals } from './args';
 import { UsageError, type CliIO } from './context';
-import { clean } from './format/text';
+import { escapeUnsafe } from '../model/json';
+import { clean, terminalText } from './format/text';
 import { globalHelp } from './help';
 import { getVerb } from './verbs/get';
 import { listVerb } from './verbs/list';
@@ -68,7 +69,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         opened.push(store);
         return store;
       },
-      out: (text) => void io.stdout.write(text),
+      // Every byte to stdout passes here: JSON with unsafe characters \u-escaped, text without them.
+      out: (text) => void io.stdout.write(values.json === true ? escapeUnsafe(text) : terminalText(text)),
     });
     if (values.json !== true) noteSkippedLines(opened, io);
     return EXIT_OK;

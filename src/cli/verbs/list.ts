@@ -1,6 +1,6 @@
 import { toRunQuery } from '../../analysis/runs';
 import { countOption, hoursOption, statusOption, stringOption } from '../args';
-import { shellQuote } from '../format/text';
+import { clean, shellQuote } from '../format/text';
 import { runsTable } from './runs-format';
 import { toJson, type Verb } from './verb';
 
@@ -11,8 +11,8 @@ export const DEFAULT_LIST_LIMIT = 50;
 export function describeFilters(f: { status?: string; pipeline?: string; sinceHours?: number; name?: string }): string {
   const parts: string[] = [];
   if (f.status) parts.push(`status ${f.status}`);
-  if (f.pipeline !== undefined) parts.push(`pipeline '${f.pipeline}'`);
-  if (f.name !== undefined) parts.push(`name '${f.name}'`);
+  if (f.pipeline !== undefined) parts.push(`pipeline '${clean(f.pipeline)}'`);
+  if (f.name !== undefined) parts.push(`name '${clean(f.name)}'`);
   if (f.sinceHours !== undefined) parts.push(`last ${f.sinceHours}h`);
   return parts.join(', ');
 }
@@ -47,7 +47,7 @@ Options:
     const runs = await store.listRuns(toRunQuery({ status, pipeline, sinceHours, limit: limit === 0 ? undefined : limit }, ctx.now));
     if (ctx.json) return ctx.out(toJson(runs));
     const filters = describeFilters({ status, pipeline, sinceHours });
-    if (runs.length === 0) return ctx.out(`no runs in ${store.id}${filters ? ` (${filters})` : ''}\n`);
+    if (runs.length === 0) return ctx.out(`no runs in ${clean(store.id)}${filters ? ` (${filters})` : ''}\n`);
     ctx.out(runsTable(runs));
     if (limit !== 0 && runs.length === limit) {
       ctx.out(`\nthe newest ${limit} runs — \`spanlens list ${shellQuote(store.id)} --limit 0\` shows all\n`);

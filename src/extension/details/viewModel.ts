@@ -5,6 +5,7 @@
  */
 import { formatDuration } from '../../model/format';
 import type { AttributeValue, Attributes, Run, Span, SpanEvent } from '../../model/types';
+import { toAttributeValue } from '../../model/value';
 import type {
   AttributeRow,
   ErrorView,
@@ -266,7 +267,7 @@ function parseJsonObject(v: AttributeValue): AttributeValue {
     const t = v.trim();
     if (t.startsWith('{') && t.endsWith('}')) {
       try {
-        const parsed = JSON.parse(t) as AttributeValue;
+        const parsed = toAttributeValue(JSON.parse(t));
         if (isObject(parsed)) return parsed;
       } catch {
         // not JSON after all: keep the text
@@ -320,7 +321,7 @@ export function payloadText(v: AttributeValue): string {
     const t = v.trim();
     if ((t.startsWith('{') && t.endsWith('}')) || (t.startsWith('[') && t.endsWith(']'))) {
       try {
-        return JSON.stringify(JSON.parse(t), null, 2);
+        return JSON.stringify(toAttributeValue(JSON.parse(t)), null, 2);
       } catch {
         return v;
       }
