@@ -2,6 +2,7 @@
  * Search over trace stores: building a store's index from a bulk scan, and querying one or
  * several indexes (the picker searches every loaded store at once).
  */
+import { pushAll } from '../../model/arrays';
 import type { Run } from '../../model/types';
 import { spanToDoc } from '../../sources/searchDoc';
 import type { SearchDoc, TraceStore } from '../../sources/types';
@@ -149,8 +150,8 @@ export async function searchIndexes(
   for (const ix of indexes) {
     throwIfAborted(opts.signal);
     const r = await ix.search(q, opts);
-    out.runs.push(...r.runs);
-    out.spans.push(...r.spans);
+    pushAll(out.runs, r.runs);
+    pushAll(out.spans, r.spans);
     out.totalRuns += r.totalRuns;
     out.totalSpans += r.totalSpans;
   }

@@ -1,3 +1,4 @@
+import { pushAll } from '../../model/arrays';
 import * as fs from 'fs';
 import type { Attributes, Run, Span, SpanError, SpanEvent, SpanSummary } from '../../model/types';
 import { StoreError } from '../types';
@@ -146,7 +147,7 @@ class OtlpStore extends TraceMapStore<OtlpSpan> implements OtlpTraceStore {
     let ok = doc !== undefined;
     for (const r of requests) {
       const got = typeof r === 'object' && r !== null ? spansOfRequest(r as Record<string, unknown>, () => this.seq++) : undefined;
-      if (got) spans.push(...got);
+      if (got) pushAll(spans, got);
       else ok = false;
     }
     // Not JSON as a whole either: the count of skipped lines stands.
