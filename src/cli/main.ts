@@ -90,6 +90,7 @@ function noteSkippedLines(stores: readonly TraceStore[], io: CliIO): void {
   for (const s of stores) {
     const n = s.skippedLines ?? 0;
     if (n > 0) io.stderr.write(`spanlens: note: ${n} line${n === 1 ? '' : 's'} of ${clean(s.id)} skipped (torn or not JSON)\n`);
+    for (const why of s.skippedFiles ?? []) io.stderr.write(`spanlens: note: left out: ${clean(why)}\n`);
   }
 }
 

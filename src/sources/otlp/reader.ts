@@ -1,9 +1,10 @@
 import { pushAll } from '../../model/arrays';
+import { notAFileError, oddKind, openRegularFile } from '../files';
 import * as fs from 'fs';
 import type { Attributes, Run, Span, SpanError, SpanEvent, SpanSummary } from '../../model/types';
 import { StoreError } from '../types';
 import type { TraceStore } from '../types';
-import { JsonLinesFile } from '../jsonl/lines';
+import { JsonLinesFile, MAX_LINE_BYTES } from '../jsonl/lines';
 import { TraceMapStore, readError } from '../jsonl/traceMapStore';
 import { spansOfRequest } from './request';
 import type { OtlpSpan } from './request';
@@ -45,6 +46,8 @@ export async function openOtlpStore(file: string, id: string = file): Promise<Ot
   if (st.isDirectory()) {
     throw new StoreError(`${id}: is a folder — point spanlens at an OTLP/JSON file (.jsonl or .json)`, id);
   }
+  const odd = oddKind(st);
+  if (odd) throw notAFileError(file, odd, id);
   const store = new OtlpStore(id, file);
   await store.refresh();
   return store;
@@ -129,12 +132,19 @@ class OtlpStore extends TraceMapStore<OtlpSpan> implements OtlpTraceStore {
   }
 
   private async readWhole(): Promise<void> {
-    const st = await fs.promises.stat(this.file);
-    const key = `${st.ino}:${st.size}:${st.mtimeMs}`;
-    // Unchanged since the last try: a garbage file is not read whole on every query.
-    if (key === this.wholeKey) return;
-    this.wholeKey = key;
-    const text = await fs.promises.readFile(this.file, 'utf8');
+    const { handle, stat: st } = await openRegularFile(this.file, this.id);
+    let text: string;
+    try {
+      const key = `${st.ino}:${st.size}:${st.mtimeMs}`;
+      // Unchanged since the last try: a garbage file is not read whole on every query.
+      if (key === this.wholeKey) return;
+      this.wholeKey = key;
+      // One document is one string: past MAX_LINE_BYTES it is not read whole (its lines stay skipped).
+      if (st.size > MAX_LINE_BYTES) return;
+      text = await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
     this.wholeBytes += Buffer.byteLength(text);
     let doc: unknown;
     try {

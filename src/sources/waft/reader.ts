@@ -64,6 +64,8 @@ interface FileState {
 class WaftStore extends TraceMapStore<WaftRecord> implements WaftTraceStore {
   readonly format = 'waft' as const;
   private readonly fileStates = new Map<string, FileState>();
+  /** Files of the folder that could not be read, with why: left out, never fatal to the folder. */
+  private readonly badFiles = new Map<string, string>();
   private seq = 0;
 
   constructor(
@@ -77,6 +79,10 @@ class WaftStore extends TraceMapStore<WaftRecord> implements WaftTraceStore {
     let n = 0;
     for (const f of this.fileStates.values()) n += f.lines.skippedLines;
     return n;
+  }
+
+  get skippedFiles(): string[] {
+    return [...this.badFiles.values()];
   }
 
   get bytesRead(): number {
@@ -115,6 +121,7 @@ class WaftStore extends TraceMapStore<WaftRecord> implements WaftTraceStore {
     for (const known of [...this.fileStates.keys()]) {
       if (!names.includes(known)) {
         this.fileStates.delete(known);
+        this.badFiles.delete(known);
         rebuild = true;
       }
     }
@@ -141,8 +148,14 @@ class WaftStore extends TraceMapStore<WaftRecord> implements WaftTraceStore {
           },
         );
       } catch (e) {
-        throw readError(e, file, this.id);
+        const err = readError(e, file, this.id);
+        // One bad file (a FIFO, no permission) never takes a whole folder down: it is left out and named.
+        if (w.kind === 'file' || !(err instanceof StoreError)) throw err;
+        this.badFiles.set(file, err.message);
+        if (this.fileStates.delete(file) && s.records.length > 0) rebuild = true;
+        continue;
       }
+      this.badFiles.delete(file);
       if (update.gone) {
         this.fileStates.delete(file);
         rebuild = true;
