@@ -220,11 +220,31 @@ export async function openSnapshot(file: string): Promise<SqliteSnapshot> {
   // A truncated file opens fine and only fails on first read; read the schema now so it fails here.
   try {
     db.exec('SELECT name FROM sqlite_master');
+    shadowWithoutRowidTables(db);
   } catch (e) {
     db.close();
     throw sqliteError(file, e);
   }
   return new Snapshot(file, db, merged.framesApplied, merged.framesIgnored);
+}
+
+/**
+ * Readers order and page by `rowid`, which a table declared WITHOUT ROWID lacks ("no such
+ * column: rowid"). Such a table gets a TEMP copy of the same name, with rowids in primary-key
+ * order: unqualified names find the temp schema first, so every query reads it unchanged.
+ * Only the in-memory snapshot gains the copy; the store on disk is never touched.
+ */
+function shadowWithoutRowidTables(db: Database): void {
+  const res = db.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+  for (const row of res[0]?.values ?? []) {
+    const name = String(row[0]);
+    const quoted = `"${name.replace(/"/g, '""')}"`;
+    try {
+      db.exec(`SELECT rowid FROM main.${quoted} LIMIT 0`);
+    } catch {
+      db.exec(`CREATE TEMP TABLE ${quoted} AS SELECT * FROM main.${quoted}`);
+    }
+  }
 }
 
 class Snapshot implements SqliteSnapshot {
