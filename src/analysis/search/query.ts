@@ -17,6 +17,7 @@
  * Nothing here throws: what the parser does not understand becomes a hint (and, where it
  * could be text, a text term), so a picker can show it while the user types.
  */
+import { globMatcher } from '../glob';
 import { STATUSES, type Status } from '../../model/types';
 
 export type DurOp = '>' | '>=' | '<' | '<=' | '=';
@@ -195,13 +196,7 @@ function durFilter(op: DurOp, v: string, hints: string[], key: string): SearchFi
 
 /** A lower-cased pattern → a test on lower-cased text: glob when it has `*`/`?`, else substring (or exact). */
 export function textMatcher(pattern: string, exact = false): (lower: string) => boolean {
-  if (/[*?]/.test(pattern)) {
-    const re = new RegExp(
-      '^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$',
-      's',
-    );
-    return (s) => re.test(s);
-  }
+  if (/[*?]/.test(pattern)) return globMatcher(pattern, { single: true });
   return exact ? (s) => s === pattern : (s) => s.includes(pattern);
 }
 
