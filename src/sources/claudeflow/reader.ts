@@ -39,6 +39,39 @@ const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 export const MAX_PARTIAL_MATCHES = 1000;
 
 /**
+ * A pg Client that closes its socket when connecting fails. pg-pool forgets such a client
+ * without ending it, and pg leaves the socket open after an error it raises itself (SCRAM
+ * asked for and no password set, a SASL reply it cannot use): the process then waited for
+ * the server to hang up, 60 s, before it could exit.
+ */
+type ConnectCallback = ((err: Error) => void) | ((err: null, c: pg.Client) => void);
+
+class ClosingClient extends pg.Client {
+  override connect(): Promise<pg.Client>;
+  override connect(callback: ConnectCallback): void;
+  override connect(given?: ConnectCallback): Promise<pg.Client> | void {
+    const callback = given as ((err: Error | null, c?: pg.Client) => void) | undefined;
+    const close = (): void => {
+      this.connection.stream.destroy();
+    };
+    if (!callback) {
+      return super.connect().catch((e: unknown) => {
+        close();
+        throw e;
+      });
+    }
+    super.connect((err: Error | null) => {
+      if (err) {
+        close();
+        callback(err);
+      } else {
+        callback(null, this);
+      }
+    });
+  }
+}
+
+/**
  * Opens claude-flow's `execution_traces` table (PostgreSQL) as a TraceStore.
  *
  * `url` is `postgres://user@host:port/db?schema=S`; `id` is what the store is called
@@ -328,13 +361,14 @@ class ClaudeFlowStore implements TraceStore {
   private getPool(): Pool {
     if (this.closed) throw new StoreError(`${this.id}: this store was closed — open it again`, this.id);
     if (!this.pool) {
-      const pool = new pg.Pool(
-        poolConfig(this.target, {
+      const pool = new pg.Pool({
+        ...poolConfig(this.target, {
           password: this.options.password,
           connectTimeoutMs: this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
           statementTimeoutMs: this.options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
         }),
-      );
+        Client: ClosingClient,
+      });
       // An idle connection the server drops (restart, idle timeout) is reported here; without a
       // listener it would crash the process. pg-pool discards that client; the next query connects anew.
       pool.on('error', () => undefined);
