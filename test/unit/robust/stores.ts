@@ -114,6 +114,12 @@ export function expectContract(r: CliResult, what: string): void {
   }
 }
 
+/** A call taking longer is taken for a hang (in-process: a FIFO read or a dropped socket never resolves). */
+export const CALL_BOUND_MS = 20_000;
+
+/** The slowest call everyVerb saw so far: the fuzz suite reports it. */
+export let slowest = 0;
+
 /** Every verb (text and --json) on `store`, each held to the contract; returns the results by verb. */
 export async function everyVerb(store: string, runId: string, extra: string[] = []): Promise<Map<string, CliResult>> {
   const calls: string[][] = [
@@ -130,8 +136,13 @@ export async function everyVerb(store: string, runId: string, extra: string[] = 
   for (const c of calls) {
     for (const json of [false, true]) {
       const argv = [...c, ...extra, ...(json ? ['--json'] : [])];
+      const t0 = Date.now();
       const r = await runCli(argv, { env: { TZ: 'UTC' } });
+      const ms = Date.now() - t0;
       expectContract(r, argv.join(' ').slice(0, 300));
+      // Not a speed target: a call this slow is taken for a hang.
+      expect(ms, `${argv.join(' ').slice(0, 200)} took ${ms} ms`).toBeLessThan(CALL_BOUND_MS);
+      slowest = Math.max(slowest, ms);
       out.set(`${c[0]}${json ? ' --json' : ''}`, r);
     }
   }
