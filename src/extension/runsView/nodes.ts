@@ -438,6 +438,33 @@ function postgresErrorNodes(parent: StoreNode, message: string): ViewNode[] {
   return nodes;
 }
 
+/**
+ * The Runs view's first row in Restricted Mode, when the folder's settings name something held
+ * back (trust.ts): says what, and opens the trust editor when clicked.
+ */
+export class RestrictedModeNode extends ViewNode {
+  readonly id = 'restricted-mode';
+
+  constructor(private readonly held: string) {
+    super(undefined);
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(`Restricted Mode: ${this.held} from this folder's settings are not used`, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon('shield', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+    item.description = 'trust the folder to use them';
+    const tip = md();
+    tip.appendMarkdown('This folder is not trusted, so Spanlens reads its trace files but does not use ');
+    tip.appendText(this.held);
+    tip.appendMarkdown(' from its settings (`.vscode/settings.json`): they could connect to a server or read files elsewhere. Click to manage workspace trust; the stores are read again once it is trusted.');
+    item.tooltip = tip;
+    item.contextValue = CONTEXT.message;
+    item.command = { command: 'workbench.trust.manage', title: 'Manage Workspace Trust' };
+    return item;
+  }
+}
+
 /** A row that runs a command when clicked: what to do about a store's error. */
 export class ActionNode extends ViewNode {
   readonly id: string;

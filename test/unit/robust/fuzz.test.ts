@@ -162,7 +162,7 @@ describe('fuzz: every verb on damaged stores', () => {
         await fuzzVerbs(root, root, await someRun(root), JSON.stringify(c).slice(0, 200));
         if (c.kind !== 'file') await fuzzVerbs(file, root, 't-1', `file ${JSON.stringify(c).slice(0, 200)}`);
       }),
-      { seed: SEED, numRuns: runs(100), endOnFailure: true },
+      { seed: SEED, numRuns: runs(200), endOnFailure: true },
     );
   }, 300_000);
 
@@ -191,7 +191,7 @@ describe('fuzz: every verb on damaged stores', () => {
         if (c.kind === 'file') replaceWithKind(file, c.what);
         await fuzzVerbs(file, dir, await someRun(file), JSON.stringify(c).slice(0, 200));
       }),
-      { seed: SEED + 1, numRuns: runs(100), endOnFailure: true },
+      { seed: SEED + 1, numRuns: runs(250), endOnFailure: true },
     );
   }, 300_000);
 
@@ -247,7 +247,7 @@ describe('fuzz: every verb on damaged stores', () => {
         dirs.push(path.dirname(file));
         await fuzzVerbs(file, path.dirname(file), await someRun(file), JSON.stringify(c).slice(0, 200));
       }),
-      { seed: SEED + 2, numRuns: runs(50), endOnFailure: true },
+      { seed: SEED + 2, numRuns: runs(120), endOnFailure: true },
     );
   }, 300_000);
 });
@@ -289,7 +289,7 @@ describe('fuzz: claude-flow rows in a real PostgreSQL', () => {
         expect(res.size).toBe(16);
         expect(Date.now() - t0).toBeLessThan(TIME_BOUND_MS * 4);
       }),
-      { seed: SEED + 3, numRuns: runs(8), endOnFailure: true },
+      { seed: SEED + 3, numRuns: runs(10), endOnFailure: true },
     );
     console.log(`fuzz: slowest call ${slowest} ms`);
   }, 300_000);
