@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createClaudeFlowDatabase, type ClaudeFlowFixture } from '../../fixtures/claudeflow';
 import { runCli } from '../cli/run-cli';
-import { deepArray, deepObject, everyVerb, fingerprint, flujoCopy, otlpRequest, slowest, tempDir, waftSpan, writeWaft } from './stores';
+import { deepArray, deepObject, everyVerb, fingerprint, flujoCopy, otlpRequest, scratchDirs, slowest, waftSpan, writeWaft } from './stores';
 
 /**
  * Fuzzing every verb on damaged stores of every format. Each case takes a valid store, applies
@@ -24,15 +24,8 @@ const runs = (n: number): number => Math.max(1, Math.round(n * SCALE));
 /** Not a speed target: a call that takes this long is taken for a hang. */
 const TIME_BOUND_MS = 20_000;
 
-const dirs: string[] = [];
-function fresh(): string {
-  const d = tempDir('spanlens-fuzz-');
-  dirs.push(d);
-  return d;
-}
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
+const scratch = scratchDirs('spanlens-fuzz-');
+const fresh = scratch.fresh;
 
 /** Every verb, each call held to the contract and the time bound, the store's bytes compared before and after. */
 async function fuzzVerbs(store: string, files: string, runId: string, label: string): Promise<void> {
@@ -244,7 +237,7 @@ describe('fuzz: every verb on damaged stores', () => {
           if (c.kind === 'bytes' && fs.existsSync(target)) damage(target, c.damage);
           if (c.kind === 'file') replaceWithKind(target, c.what);
         }
-        dirs.push(path.dirname(file));
+        scratch.keep(path.dirname(file));
         await fuzzVerbs(file, path.dirname(file), await someRun(file), JSON.stringify(c).slice(0, 200));
       }),
       { seed: SEED + 2, numRuns: runs(120), endOnFailure: true },

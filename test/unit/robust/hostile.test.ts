@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { CUT_MARKER, MAX_VALUE_DEPTH } from '../../../src/model/value';
 import { fileError } from '../../../src/sources/files';
 import { StoreError } from '../../../src/sources/types';
@@ -14,9 +14,9 @@ import {
   everyVerb,
   expectContract,
   fingerprint,
-  flujoCopy,
+  flujoCopy as copyFlujo,
   otlpRequest,
-  tempDir,
+  scratchDirs,
   waftSpan,
   writeWaft,
 } from './stores';
@@ -25,15 +25,14 @@ import {
  * Hostile and damaged stores, one class of input per block: the CLI answers each with a
  * result or one clear line (exit 2), never a crash, a stack or a hang.
  */
-const dirs: string[] = [];
-function fresh(): string {
-  const d = tempDir();
-  dirs.push(d);
-  return d;
+const scratch = scratchDirs();
+const fresh = scratch.fresh;
+/** A changed copy of a Flujo store, removed after the tests. */
+function flujoCopy(...args: Parameters<typeof copyFlujo>): string {
+  const file = copyFlujo(...args);
+  scratch.keep(path.dirname(file));
+  return file;
 }
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
 
 const flujoStore = inject('flujoStore');
 const flujoRun = inject('flujoManifest').scenarios['failedTraceback']!;

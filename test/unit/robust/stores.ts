@@ -3,13 +3,29 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { expect } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { runCli, type CliResult } from '../cli/run-cli';
 
 /** Small stores of each format, written the way their systems write them, for the hostile-input tests. */
 
 export function tempDir(prefix = 'spanlens-robust-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** A maker of fresh temp folders for one test file, all removed after its tests (call at the top level). */
+export function scratchDirs(prefix = 'spanlens-robust-'): { fresh(): string; keep(dir: string): void } {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  });
+  return {
+    fresh: () => {
+      const d = tempDir(prefix);
+      dirs.push(d);
+      return d;
+    },
+    keep: (dir) => void dirs.push(dir),
+  };
 }
 
 /** A waft span line as waft's `json.dump(span.to_dict())` writes it. */
