@@ -1,7 +1,8 @@
 // Restricted Mode, in real VS Code with workspace trust on (code-server in Chromium): a folder
 // that is not trusted holds a Flujo store, a second store that only its settings' storeGlobs
 // find, and a claude-flow PostgreSQL connection in its settings. Untrusted, Spanlens reads the
-// store it finds by itself and says in the Runs view what the folder's settings ask that it
+// store it finds by itself (a damaged store beside it shows its one-line error on its own node)
+// and says in the Runs view what the folder's settings ask that it
 // does not do; once the folder is trusted, the other two stores appear.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,6 +11,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createClaudeFlowDatabase, type ClaudeFlowFixture } from '../fixtures/claudeflow';
+import { craftWal } from '../unit/robust/stores';
 import { FIXTURES_DIR, launch, openSpanlens, PYTHON, screenshotFailures, treeItems, type TreeRowInfo, type VscodeSession } from './harness';
 
 const NOTICE = /^Restricted Mode: PostgreSQL connections and extra store globs from this folder's settings are not used/;
@@ -42,6 +44,12 @@ describe('Restricted Mode (workspace trust on, folder not trusted)', () => {
     fs.mkdirSync(path.join(ws, 'archive'), { recursive: true });
     fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
     execFileSync(PYTHON, [path.join(FIXTURES_DIR, 'flujo_store.py'), path.join(ws, 'pipelines', 'flujo_ops.db'), '--seed', '7'], { stdio: 'pipe' });
+    // A damaged store beside it: its -wal's commit claims 4 billion pages (refused as corrupt, one line on its node).
+    fs.mkdirSync(path.join(ws, 'broken'));
+    const brokenDb = path.join(ws, 'broken', 'flujo_ops.db');
+    execFileSync(PYTHON, [path.join(FIXTURES_DIR, 'flujo_store.py'), brokenDb, '--seed', '9', '--wal-runs', '0'], { stdio: 'pipe' });
+    fs.rmSync(`${brokenDb}-wal`, { force: true });
+    fs.writeFileSync(`${brokenDb}-wal`, craftWal(4096, [{ pgno: 1, dbSize: 0xffffffff, page: fs.readFileSync(brokenDb).subarray(0, 4096) }]));
     // Only the folder's storeGlobs find this one: its name is not one Spanlens looks for.
     execFileSync(PYTHON, [path.join(FIXTURES_DIR, 'flujo_store.py'), path.join(ws, 'archive', 'old-runs.db'), '--seed', '8'], { stdio: 'pipe' });
     cf = await createClaudeFlowDatabase();
@@ -66,9 +74,13 @@ describe('Restricted Mode (workspace trust on, folder not trusted)', () => {
     expect(labels(rows)[0]).toMatch(NOTICE);
     expect(labels(rows)).not.toContain('claude-flow');
     expect(labels(rows)).not.toContain('old-runs.db');
-    // The store it reads works as anywhere: its runs list under it.
-    const flujo = rows.find((r) => r.label === 'flujo_ops.db')!;
+    // The store it reads works as anywhere; the damaged one says so on its own node, in one line.
+    const flujo = rows.find((r) => r.label === 'flujo_ops.db' && /^pipelines/.test(r.description ?? ''))!;
     expect(flujo.description ?? '').not.toMatch(/cannot be read/);
+    const broken = await waitForRows(page, (r) => r.some((x) => x.level === 2 && /database is corrupt: its -wal's last commit says the database has 4294967295 pages/.test(x.label)));
+    expect(broken.find((r) => r.level === 1 && /^broken/.test(r.description ?? ''))!.description).toMatch(/cannot be read/);
+    expect(broken.filter((r) => r.level === 2).length).toBeGreaterThan(5); // the good store's runs are listed
+    await vs!.screenshot('restricted-broken-store');
   });
 
   test('trusting the folder (from the notice) brings the held-back stores in, and the notice goes', async () => {
