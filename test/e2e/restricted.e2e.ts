@@ -1,7 +1,8 @@
 // Restricted Mode, in real VS Code with workspace trust on (code-server in Chromium): a folder
 // that is not trusted holds a Flujo store, a second store that only its settings' storeGlobs
 // find, and a claude-flow PostgreSQL connection in its settings. Untrusted, Spanlens reads the
-// store it finds by itself (a damaged store beside it shows its one-line error on its own node)
+// stores it finds by itself (a damaged store beside them shows its one-line error on its own node,
+// a FIFO in a waft folder is left out and counted on the store)
 // and says in the Runs view what the folder's settings ask that it
 // does not do; once the folder is trusted, the other two stores appear.
 import { execFileSync } from 'node:child_process';
@@ -11,7 +12,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createClaudeFlowDatabase, type ClaudeFlowFixture } from '../fixtures/claudeflow';
-import { craftWal } from '../unit/robust/stores';
+import { craftWal, waftSpan, writeWaft } from '../unit/robust/stores';
 import { FIXTURES_DIR, launch, openSpanlens, PYTHON, screenshotFailures, treeItems, type TreeRowInfo, type VscodeSession } from './harness';
 
 const NOTICE = /^Restricted Mode: PostgreSQL connections and extra store globs from this folder's settings are not used/;
@@ -49,6 +50,9 @@ describe('Restricted Mode (workspace trust on, folder not trusted)', () => {
     const brokenDb = path.join(ws, 'broken', 'flujo_ops.db');
     execFileSync(PYTHON, [path.join(FIXTURES_DIR, 'flujo_store.py'), brokenDb, '--seed', '9', '--wal-runs', '0'], { stdio: 'pipe' });
     fs.rmSync(`${brokenDb}-wal`, { force: true });
+    // A waft project whose traces folder holds a FIFO named like a daily file: left out, the folder reads on.
+    const traces = writeWaft(path.join(ws, 'svc'), [waftSpan()]);
+    execFileSync('mkfifo', [path.join(traces, '2026-01-08.jsonl')]);
     fs.writeFileSync(`${brokenDb}-wal`, craftWal(4096, [{ pgno: 1, dbSize: 0xffffffff, page: fs.readFileSync(brokenDb).subarray(0, 4096) }]));
     // Only the folder's storeGlobs find this one: its name is not one Spanlens looks for.
     execFileSync(PYTHON, [path.join(FIXTURES_DIR, 'flujo_store.py'), path.join(ws, 'archive', 'old-runs.db'), '--seed', '8'], { stdio: 'pipe' });
@@ -81,6 +85,8 @@ describe('Restricted Mode (workspace trust on, folder not trusted)', () => {
     expect(broken.find((r) => r.level === 1 && /^broken/.test(r.description ?? ''))!.description).toMatch(/cannot be read/);
     expect(broken.filter((r) => r.level === 2).length).toBeGreaterThan(5); // the good store's runs are listed
     await vs!.screenshot('restricted-broken-store');
+    const svc = await waitForRows(page, (r) => r.some((x) => x.level === 1 && x.label === 'svc' && /1 file left out/.test(x.description ?? '')));
+    expect(svc.find((r) => r.label === 'svc')!.description).not.toMatch(/cannot be read/);
   });
 
   test('trusting the folder (from the notice) brings the held-back stores in, and the notice goes', async () => {

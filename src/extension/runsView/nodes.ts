@@ -134,14 +134,26 @@ export class StoreNode extends ViewNode {
         break;
       case 'open': {
         const skipped = e.state.store.skippedLines ?? 0;
+        const leftOut = e.state.store.skippedFiles ?? [];
         item.iconPath = new vscode.ThemeIcon('database');
-        // Lines a crash tore or that are not JSON (waft, OTLP): counted, never fatal.
-        item.description = [folder, skipped > 0 ? `${skipped} line${skipped === 1 ? '' : 's'} skipped` : ''].filter(Boolean).join(' · ');
+        // Lines a crash tore or that are not JSON (waft, OTLP): counted, never fatal. Files of a
+        // folder that cannot be read (a FIFO, no permission): left out, counted, named in the tooltip.
+        item.description = [
+          folder,
+          skipped > 0 ? `${skipped} line${skipped === 1 ? '' : 's'} skipped` : '',
+          leftOut.length > 0 ? `${leftOut.length} file${leftOut.length === 1 ? '' : 's'} left out` : '',
+        ]
+          .filter(Boolean)
+          .join(' · ');
         item.contextValue = e.postgres ? CONTEXT.storePg : CONTEXT.store;
         tip.appendMarkdown(
           `\n\nRead ${formatAgo(e.state.loadedAt)} (${formatTimestamp(e.state.loadedAt)}); ${e.postgres ? 'read again on *Refresh*' : 're-read when the file changes'}.`,
         );
         if (skipped > 0) tip.appendMarkdown(`\n\n${skipped} line${skipped === 1 ? ' was' : 's were'} torn or not JSON and ${skipped === 1 ? 'was' : 'were'} skipped.`);
+        for (const why of leftOut.slice(0, 5)) {
+          tip.appendMarkdown('\n\nLeft out: ');
+          tip.appendText(why);
+        }
         break;
       }
       case 'error':
