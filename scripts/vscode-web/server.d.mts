@@ -21,6 +21,8 @@ export interface StartCodeServerOptions {
   /** How long to wait for code-server's HTTP server (default 60 000 ms). */
   timeoutMs?: number;
   quiet?: boolean;
+  /** Workspace trust on (default off): the folder opens untrusted, in Restricted Mode, without a prompt. */
+  workspaceTrust?: boolean;
 }
 
 export interface CodeServer {

@@ -55,6 +55,7 @@ const EXTENSION_ENTRIES = ['package.json', 'package.nls.json', 'dist', 'out', 'm
  *   env?: Record<string, string>,       // extra environment for code-server and the extension host
  *   timeoutMs?: number,                 // wait for HTTP (default 60 s)
  *   quiet?: boolean,
+ *   workspaceTrust?: boolean,           // true: workspace trust on, the folder opens untrusted (Restricted Mode)
  * }} opts
  * @returns {Promise<{ url: string, port: number, baseUrl: string, workspace: string, logFile: string,
  *   userDataDir: string, extensionsDir: string, pid: number, stop: () => Promise<void> }>}
@@ -77,7 +78,9 @@ export async function startCodeServer(opts) {
   const extensionPaths = [opts.extensionPath ?? []].flat();
   const installed = extensionPaths.map((p) => installUnpacked(path.resolve(p), extensionsDir, link));
 
-  writeUserSettings(userDataDir, { ...QUIET_SETTINGS, ...settings });
+  // Trust on, for the Restricted Mode tests only: no start-up prompt, the folder simply opens untrusted.
+  const trust = opts.workspaceTrust === true ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {};
+  writeUserSettings(userDataDir, { ...QUIET_SETTINGS, ...trust, ...settings });
 
   const port = opts.port ?? (await freePort());
   const args = [
@@ -91,7 +94,7 @@ export async function startCodeServer(opts) {
     '--user-data-dir', userDataDir,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(opts.workspaceTrust === true ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     ws,
   ];

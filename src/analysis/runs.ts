@@ -3,9 +3,16 @@ import type { RunQuery } from '../sources/types';
 
 const HOUR_MS = 3_600_000;
 
-/** The epoch-ms cut-off for "the last `hours` hours"; fractional hours allowed. */
-export function sinceHoursToMs(hours: number, now: number = Date.now()): number {
-  return now - hours * HOUR_MS;
+/** The earliest instant a Date (and so every store's time filter) can name: 271,821 BC. */
+const EARLIEST_MS = -8.64e15;
+
+/**
+ * The epoch-ms cut-off for "the last `hours` hours"; fractional hours allowed. A window
+ * reaching before any instant a date can name (`1e300` hours) is no cut-off: undefined.
+ */
+export function sinceHoursToMs(hours: number, now: number = Date.now()): number | undefined {
+  const t = now - hours * HOUR_MS;
+  return Number.isFinite(t) && t >= EARLIEST_MS ? t : undefined;
 }
 
 /** What a user asks for runs, as the CLI flags and the sidebar filter say it. */
@@ -21,8 +28,10 @@ export function toRunQuery(filter: RunFilter, now: number = Date.now()): RunQuer
   const q: RunQuery = {};
   if (filter.status !== undefined) q.status = filter.status;
   if (filter.pipeline !== undefined) q.pipeline = filter.pipeline;
-  if (filter.sinceHours !== undefined) q.sinceMs = sinceHoursToMs(filter.sinceHours, now);
-  if (filter.limit !== undefined) q.limit = filter.limit;
+  const sinceMs = filter.sinceHours === undefined ? undefined : sinceHoursToMs(filter.sinceHours, now);
+  if (sinceMs !== undefined) q.sinceMs = sinceMs;
+  // A limit no store can reach is no limit; past 2^53 it would not even be an integer in SQL.
+  if (filter.limit !== undefined && filter.limit <= Number.MAX_SAFE_INTEGER) q.limit = filter.limit;
   return q;
 }
 

@@ -1,3 +1,4 @@
+import { globMatcher } from './glob';
 import type { Span, Status } from '../model/types';
 
 export interface SpanFilter {
@@ -10,13 +11,8 @@ export interface SpanFilter {
 export function nameMatcher(pattern: string): (name: string) => boolean {
   const p = pattern.toLowerCase();
   if (!p.includes('*')) return (name) => name.toLowerCase().includes(p);
-  const source = p
-    .split('*')
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  // 's' so a name holding a newline (hostile or sloppy data) still matches `*`.
-  const re = new RegExp(`^${source}$`, 's');
-  return (name) => re.test(name.toLowerCase());
+  const glob = globMatcher(p);
+  return (name) => glob(name.toLowerCase());
 }
 
 /** Spans matching every given criterion, order kept. */

@@ -92,7 +92,8 @@ export function stringOption(value: string | boolean | undefined): string | unde
 export function countOption(verb: string, flag: string, value: string | boolean | undefined): number | undefined {
   if (typeof value !== 'string') return undefined;
   if (!/^\d+$/.test(value.trim())) throw new UsageError(`spanlens ${verb}: --${flag} takes a whole number ≥ 0, not '${value}'`);
-  return Number(value.trim());
+  // More than any store holds means all of it; past 2^53 the number would not even be exact.
+  return Math.min(Number(value.trim()), Number.MAX_SAFE_INTEGER);
 }
 
 export function hoursOption(verb: string, flag: string, value: string | boolean | undefined): number | undefined {

@@ -6,7 +6,8 @@ import { isWaftFolder } from '../sources/waft/sniff';
 import { StoreError, type TraceStore } from '../sources/types';
 import { formatOption, parseVerbArgs, takePositionals } from './args';
 import { UsageError, type CliIO } from './context';
-import { clean, shellQuote } from './format/text';
+import { escapeUnsafe } from '../model/json';
+import { clean, shellQuote, terminalText } from './format/text';
 import { globalHelp } from './help';
 import { diffVerb } from './verbs/diff';
 import { getVerb } from './verbs/get';
@@ -77,8 +78,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         opened.push(store);
         return store;
       },
-      out: (text) => void io.stdout.write(text),
-      err: (text) => void io.stderr.write(text),
+      // Every byte to stdout passes here: JSON with unsafe characters \u-escaped, text without them.
+      out: (text) => void io.stdout.write(values.json === true ? escapeUnsafe(text) : terminalText(text)),
+      err: (text) => void io.stderr.write(terminalText(text)),
       signal: io.signal ?? new AbortController().signal,
     });
     if (values.json !== true) noteSkippedLines(opened, io);
@@ -126,6 +128,7 @@ function noteSkippedLines(stores: readonly TraceStore[], io: CliIO): void {
   for (const s of stores) {
     const n = s.skippedLines ?? 0;
     if (n > 0) io.stderr.write(`spanlens: note: ${n} line${n === 1 ? '' : 's'} of ${clean(s.id)} skipped (torn or not JSON)\n`);
+    for (const why of s.skippedFiles ?? []) io.stderr.write(`spanlens: note: left out: ${clean(why)}\n`);
   }
 }
 

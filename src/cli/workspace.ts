@@ -83,7 +83,9 @@ export function workspaceSources(dir: string): WorkspaceSources {
       if (total >= MAX_STEP_TOTAL_BYTES) break;
       try {
         const full = path.join(dir, ...rel.split('/'));
-        if (fs.statSync(full).size > MAX_STEP_FILE_BYTES) continue;
+        const st = fs.statSync(full);
+        // A FIFO or device under a source file's name would block this synchronous read for good.
+        if (!st.isFile() || st.size > MAX_STEP_FILE_BYTES) continue;
         const buf = fs.readFileSync(full);
         if (buf.includes(0)) continue;
         const text = buf.toString('utf8');

@@ -4,6 +4,7 @@
  * markdown: everything here escapes or fences it.
  */
 import { llmSummary } from '../analysis/llmTotals';
+import { maxOf } from '../model/arrays';
 import type { SpanStats } from '../analysis/stats';
 import { formatDuration, formatStart, formatTimestamp } from '../model/format';
 import type { Run, Span } from '../model/types';
@@ -100,7 +101,7 @@ export function statsMarkdown(input: StatsReportInput): string {
     formatDuration(n.p50Ms ?? undefined),
     formatDuration(n.p95Ms ?? undefined),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const widths = header.map((h, i) => maxOf(rows, (r) => r[i]!.length, h.length));
   const cell = (text: string, i: number): string => (i === 0 ? text.padEnd(widths[i]!) : text.padStart(widths[i]!));
   lines.push(`| ${header.map(cell).join(' | ')} |`);
   lines.push(`| ${widths.map((w, i) => (i === 0 ? '-'.repeat(w) : '-'.repeat(w - 1) + ':')).join(' | ')} |`);

@@ -26,6 +26,8 @@ export function formatDuration(ms: number | undefined): string {
   const totalM = Math.round(totalS / 60);
   if (totalM < 24 * 60) return `${Math.floor(totalM / 60)}h ${pad2(totalM % 60)}m`;
   const totalH = Math.round(totalM / 60);
+  // A store can claim 1e308 ms: past about 270 years it is a claim, not a duration to spell out.
+  if (totalH >= 99_999 * 24) return '>99999d';
   return `${Math.floor(totalH / 24)}d ${pad2(totalH % 24)}h`;
 }
 

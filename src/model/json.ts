@@ -2,14 +2,14 @@
  * The model as JSON, as `spanlens … --json` prints it and the extension exports it.
  */
 import type { SpanNode } from './types';
+import { JSON_UNSAFE_CHARS } from './unsafeChars';
 import { walkTree } from './walk';
 
-// U+0080–U+009F (C1: U+009B is a CSI to some terminals), line separators and bidi
-// controls are legal unescaped in JSON; escaped they mean the same and cannot act on a terminal.
-const JSON_UNSAFE = /[\u0080-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+// DEL, C1 (U+009B is a CSI to some terminals), line separators and bidi controls are legal
+// unescaped in JSON; escaped they mean the same and cannot act on a terminal.
 
-function escapeUnsafe(json: string): string {
-  return json.replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+export function escapeUnsafe(json: string): string {
+  return json.replace(JSON_UNSAFE_CHARS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Pretty JSON for --json. Values are exactly the model's; only the escaping differs. */

@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { StoreError } from './types';
+import { fileError, notAFileError, oddKind, openRegularFile } from './files';
 import { isWaftFolder, jsonlFolderFormat, sniffJsonStore } from './waft/sniff';
 import type { StoreFormat } from './types';
 
@@ -27,12 +27,7 @@ export async function detectFormat(target: string): Promise<Detected> {
   try {
     st = await fs.promises.stat(target);
   } catch (e) {
-    const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new StoreError(`${target}: not found — check the path`, target);
-    if (code === 'EACCES' || code === 'EPERM') {
-      throw new StoreError(`${target}: permission denied — make it readable by this user`, target);
-    }
-    throw e;
+    throw fileError(e, target);
   }
   if (st.isDirectory()) {
     if (await isWaftFolder(target)) return { kind: 'store', format: 'waft' };
@@ -43,6 +38,8 @@ export async function detectFormat(target: string): Promise<Detected> {
       why: `is a folder with no trace store spanlens knows — expected waft's ${WAFT_HINT} or OTLP .jsonl files; point spanlens at a store file (${FILE_HINT})`,
     };
   }
+  const odd = oddKind(st);
+  if (odd) throw notAFileError(target, odd);
   const head = await readHead(target, SQLITE_MAGIC.length);
   if (head === SQLITE_MAGIC) return { kind: 'store', format: 'flujo' };
   // A store whose writes all still sit in the -wal has an empty main file.
@@ -60,12 +57,14 @@ export async function detectFormat(target: string): Promise<Detected> {
 }
 
 async function readHead(file: string, n: number): Promise<string> {
-  const fh = await fs.promises.open(file, 'r');
+  const { handle } = await openRegularFile(file);
   try {
     const buf = Buffer.alloc(n);
-    const { bytesRead } = await fh.read(buf, 0, n, 0);
+    const { bytesRead } = await handle.read(buf, 0, n, 0);
     return buf.subarray(0, bytesRead).toString('latin1');
+  } catch (e) {
+    throw fileError(e, file);
   } finally {
-    await fh.close();
+    await handle.close();
   }
 }

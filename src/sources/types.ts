@@ -50,6 +50,11 @@ export interface TraceStore {
    * were skipped, as of the last read. Undefined for stores that have no lines to skip.
    */
   readonly skippedLines?: number;
+  /**
+   * Files of a many-file store (a waft traces folder) that could not be read and so were
+   * left out, each as one line saying why (a FIFO, no permission, …); the rest reads on.
+   */
+  readonly skippedFiles?: readonly string[];
   listRuns(query?: RunQuery): Promise<Run[]>;
   /** Runs whose id contains `partial` (case-insensitive); an exact id match alone when there is one. */
   findRuns(partial: string): Promise<Run[]>;

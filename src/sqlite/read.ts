@@ -1,4 +1,5 @@
 import { constants as bufferConstants } from 'buffer';
+import { notAFileError, oddKind } from '../sources/files';
 import * as fs from 'fs';
 
 /** Bytes per positioned read: large enough that syscalls do not matter, small enough to share the work. */
@@ -71,10 +72,13 @@ export async function readOpenFile(handle: fs.promises.FileHandle, size: number,
  * fs errors (ENOENT, EISDIR, …) are thrown as Node reports them.
  */
 export async function readWholeFile(file: string): Promise<Buffer> {
-  const handle = await fs.promises.open(file, 'r');
+  const handle = await fs.promises.open(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
   try {
     const st = await handle.stat();
     if (st.isDirectory()) throw Object.assign(new Error(`EISDIR: illegal operation on a directory, read '${file}'`), { code: 'EISDIR' });
+    // A FIFO or device never ends (or blocks): refused before the first read.
+    const odd = oddKind(st);
+    if (odd) throw notAFileError(file, odd);
     return await readOpenFile(handle, st.size);
   } finally {
     await handle.close();

@@ -1,9 +1,10 @@
 import * as fs from 'fs';
+import { fileError, notAFileError, oddKind } from '../sources/files';
 import type { Database, Statement } from 'sql.js';
 import { StoreError } from '../sources/types';
 import { readOpenFile, readWholeFile } from './read';
 import { loadSqlJs } from './sqljs';
-import { mergeWal } from './wal';
+import { mergeWal, WalCorruptError } from './wal';
 
 export type SqlParam = string | number | null | Uint8Array;
 
@@ -28,6 +29,9 @@ export interface SqliteSnapshot {
 
 const MAGIC = 'SQLite format 3\0';
 
+/** O_NONBLOCK: opening a FIFO named as a store (or as its -wal) returns at once instead of waiting for a writer. */
+const NONBLOCKING_READ = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
+
 function errCode(e: unknown): string | undefined {
   return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
 }
@@ -50,8 +54,10 @@ function fsError(file: string, e: unknown): Error {
       return new StoreError(`${file}: a parent of this path is not a directory — check the path`, file);
     case 'ERR_FS_FILE_TOO_LARGE':
       return new StoreError(`${file}: ${messageOf(e)} — spanlens reads a store into memory; open a smaller copy`, file);
-    default:
-      return e instanceof Error ? e : new Error(String(e));
+    default: {
+      const mapped = fileError(e, file);
+      return mapped instanceof Error ? mapped : new Error(String(mapped));
+    }
   }
 }
 
@@ -72,6 +78,7 @@ async function readOptional(file: string): Promise<Buffer | undefined> {
     return await readWholeFile(file);
   } catch (e) {
     if (errCode(e) === 'ENOENT') return undefined;
+    if (e instanceof StoreError) throw e;
     throw fsError(file, e);
   }
 }
@@ -110,7 +117,9 @@ interface WalState {
 async function readWalState(walFile: string): Promise<WalState> {
   let fh: fs.promises.FileHandle | undefined;
   try {
-    fh = await fs.promises.open(walFile, 'r');
+    fh = await fs.promises.open(walFile, NONBLOCKING_READ);
+    // Not a regular file: no generation; the full read below refuses it.
+    if (oddKind(await fh.stat())) return { generation: undefined, size: 0 };
     const header = Buffer.alloc(32);
     const { bytesRead } = await fh.read(header, 0, 32, 0);
     const { size } = await fh.stat();
@@ -143,14 +152,16 @@ async function readStore(file: string): Promise<StoreBytes> {
     let capacity: number;
     let handle: fs.promises.FileHandle | undefined;
     try {
-      handle = await fs.promises.open(file, 'r');
+      handle = await fs.promises.open(file, NONBLOCKING_READ);
       before = await handle.stat();
       if (before.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+      const odd = oddKind(before);
+      if (odd) throw notAFileError(file, odd);
       // Room for every page the -wal holds, so merging commits that grew the store copies nothing.
       capacity = before.size + walSize;
       db = await readOpenFile(handle, before.size, capacity);
     } catch (e) {
-      throw fsError(file, e);
+      throw e instanceof StoreError ? e : fsError(file, e);
     } finally {
       await handle?.close();
     }
@@ -184,7 +195,13 @@ export async function openSnapshot(file: string): Promise<SqliteSnapshot> {
   }
 
   // dbBytes was read for this snapshot alone: the WAL is merged into it, not into a second copy.
-  const merged = mergeWal(dbBytes, walBytes, { inPlace: true, capacity });
+  let merged: ReturnType<typeof mergeWal>;
+  try {
+    merged = mergeWal(dbBytes, walBytes, { inPlace: true, capacity });
+  } catch (e) {
+    if (e instanceof WalCorruptError) throw new StoreError(`${file}: database is corrupt: ${e.message} — copy it again together with its -wal`, file);
+    throw e;
+  }
   if (merged.image.length === 0) {
     throw new StoreError(`${file}: the database is empty and its -wal holds no committed transaction — nothing to read yet`, file);
   }
@@ -203,11 +220,31 @@ export async function openSnapshot(file: string): Promise<SqliteSnapshot> {
   // A truncated file opens fine and only fails on first read; read the schema now so it fails here.
   try {
     db.exec('SELECT name FROM sqlite_master');
+    shadowWithoutRowidTables(db);
   } catch (e) {
     db.close();
     throw sqliteError(file, e);
   }
   return new Snapshot(file, db, merged.framesApplied, merged.framesIgnored);
+}
+
+/**
+ * Readers order and page by `rowid`, which a table declared WITHOUT ROWID lacks ("no such
+ * column: rowid"). Such a table gets a TEMP copy of the same name, with rowids in primary-key
+ * order: unqualified names find the temp schema first, so every query reads it unchanged.
+ * Only the in-memory snapshot gains the copy; the store on disk is never touched.
+ */
+function shadowWithoutRowidTables(db: Database): void {
+  const res = db.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+  for (const row of res[0]?.values ?? []) {
+    const name = String(row[0]);
+    const quoted = `"${name.replace(/"/g, '""')}"`;
+    try {
+      db.exec(`SELECT rowid FROM main.${quoted} LIMIT 0`);
+    } catch {
+      db.exec(`CREATE TEMP TABLE ${quoted} AS SELECT * FROM main.${quoted}`);
+    }
+  }
 }
 
 class Snapshot implements SqliteSnapshot {

@@ -20,6 +20,11 @@ export interface WalMergeResult {
   pageSize: number;
 }
 
+/** A -wal whose valid frames describe a database its files cannot hold: refused, not merged. */
+export class WalCorruptError extends Error {
+  override name = 'WalCorruptError';
+}
+
 const WAL_HEADER_SIZE = 32;
 const FRAME_HEADER_SIZE = 24;
 const WAL_MAGIC_LE = 0x377f0682;
@@ -204,6 +209,13 @@ export function mergeWal(db: Uint8Array, wal: Uint8Array | undefined, options: W
     }
   }
   if (lastCommit < 0) return unchanged(framesPresent);
+  // The commit frame's size field is the store's word, not a fact: every page of the database is
+  // either in the db file or in a frame, so more pages than both hold together is corruption
+  // (a crafted -wal claiming 2^32-1 pages would otherwise size a buffer by it).
+  const holdable = Math.ceil(db.length / pageSize) + lastCommit + 1;
+  if (commitPages > holdable) {
+    throw new WalCorruptError(`its -wal's last commit says the database has ${commitPages} pages, but the db file and -wal hold at most ${holdable}`);
+  }
 
   // Pass 2: for each page, the latest committed frame holding it (1-based frame index; 0 = from the db file).
   // Pages beyond the commit's size were truncated away by that commit.

@@ -79,7 +79,7 @@ export function textContent(node: VNode): string {
 export function findAll(node: VNode, pred: (el: VElement) => boolean): VElement[] {
   if (typeof node === 'string') return [];
   const out: VElement[] = pred(node) ? [node] : [];
-  for (const c of node.children) out.push(...findAll(c, pred));
+  for (const c of node.children) for (const found of findAll(c, pred)) out.push(found);
   return out;
 }
 

@@ -235,9 +235,67 @@ async function llmPassBench(): Promise<void> {
   );
 }
 
-// `npm run bench` runs every part; `npm run bench -- receiver` (or engine, search, llm) one of them.
-const parts: Record<string, () => Promise<void>> = { engine: main, search: searchBench, llm: llmPassBench, receiver: receiverBench };
-const wanted = process.argv.slice(2).filter((a) => a in parts);
+// ---- the CLI at scale: one `spanlens` call on a store of many runs, and on a waft folder of many files ----
+
+const cliRuns = Number(process.env.BENCH_CLI_RUNS ?? 100_000);
+const waftFiles = Number(process.env.BENCH_WAFT_FILES ?? 10_000);
+
+/** A waft traces folder of `files` daily files (3 spans each), written once and cached. */
+function ensureWaftFolder(files: number): string {
+  const wdir = path.join(root, '.spanlens-cache', 'bench', `waft-${files}-files`);
+  const traces = path.join(wdir, '_pyrite', 'analytics', 'traces');
+  if (fs.existsSync(path.join(wdir, 'ready'))) return wdir;
+  fs.rmSync(wdir, { recursive: true, force: true });
+  fs.mkdirSync(traces, { recursive: true });
+  const day0 = Date.UTC(2000, 0, 1);
+  for (let i = 0; i < files; i++) {
+    const day = new Date(day0 + i * 86_400_000).toISOString().slice(0, 10);
+    const lines: string[] = [];
+    for (let k = 0; k < 3; k++) {
+      lines.push(JSON.stringify({
+        trace_id: `t-${i}`, span_id: `s-${i}-${k}`, operation: k === 0 ? 'pipeline.run' : `step.${k}`, layer: 'core',
+        parent_span_id: k === 0 ? null : `s-${i}-0`, timestamp: `${day}T09:00:0${k}.000000`, duration_ms: 10 + k,
+        status: i % 5 === 0 && k === 2 ? 'error' : 'success', data: { i }, metadata: {}, error: i % 5 === 0 && k === 2 ? 'KeyError: x' : null,
+      }));
+    }
+    fs.writeFileSync(path.join(traces, `${day}.jsonl`), `${lines.join('\n')}\n`);
+  }
+  fs.writeFileSync(path.join(wdir, 'ready'), '');
+  return wdir;
+}
+
+async function cliScaleBench(): Promise<void> {
+  // The real binary, as a user runs it (dist/cli.js, built by `npm run bench` beside this file).
+  const cliJs = path.join(__dirname, 'cli.js');
+  const call = (argv: string[]) => async (): Promise<void> => {
+    execFileSync(process.execPath, [cliJs, ...argv], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 });
+  };
+  const fdir = path.join(root, '.spanlens-cache', 'bench', `flujo-${cliRuns}-runs`);
+  const fstore = path.join(fdir, 'flujo_ops.db');
+  if (!fs.existsSync(path.join(fdir, 'ready'))) {
+    fs.rmSync(fdir, { recursive: true, force: true });
+    fs.mkdirSync(fdir, { recursive: true });
+    console.log(`writing a Flujo store of ${cliRuns} runs — once, cached in ${fdir}`);
+    execFileSync('python3', [path.join(root, 'test/fixtures/flujo_store.py'), fstore, '--runs', String(cliRuns), '--spans-per-run', '3', '--attrs', 'lean', '--no-scenarios', '--wal-runs', '20'], { stdio: 'inherit' });
+    fs.writeFileSync(path.join(fdir, 'ready'), '');
+  }
+  const wdir = ensureWaftFolder(waftFiles);
+  const n = Math.min(reps, 3);
+  const rows: Array<[string, number]> = [
+    [`spanlens search (Flujo, ${cliRuns} runs): KeyError`, await timed(call(['search', fstore, 'KeyError']), n)],
+    [`spanlens list (Flujo, ${cliRuns} runs)`, await timed(call(['list', fstore]), n)],
+    [`spanlens list (waft, ${waftFiles} files)`, await timed(call(['list', wdir]), n)],
+    [`spanlens search (waft, ${waftFiles} files): KeyError`, await timed(call(['search', wdir, 'KeyError']), n)],
+    [`spanlens stats (waft, ${waftFiles} files)`, await timed(call(['stats', wdir]), n)],
+  ];
+  console.log(`\nthe CLI at scale (one call of dist/cli.js, process start included, median of ${n}):\n`);
+  const w = Math.max(...rows.map((r) => r[0].length));
+  for (const [name, ms] of rows) console.log(`${name.padEnd(w)}  ${`${(ms / 1000).toFixed(2)} s`.padStart(9)}`);
+}
+
+// `npm run bench` runs every part; `npm run bench -- receiver` (or engine, search, cli, llm) one of them.
+const parts: Record<string, () => Promise<void>> = { engine: main, search: searchBench, cli: cliScaleBench, llm: llmPassBench, receiver: receiverBench };
+const wanted = [...process.argv.slice(2), ...(process.env.BENCH_ONLY ? [process.env.BENCH_ONLY] : [])].filter((a) => a in parts);
 (async () => {
   for (const [name, run] of Object.entries(parts)) if (wanted.length === 0 || wanted.includes(name)) await run();
 })().catch((e: unknown) => {

@@ -88,6 +88,8 @@ export interface LaunchOptions {
   headed?: boolean;
   /** How long to wait for `.monaco-workbench` (default 90 s). */
   timeoutMs?: number;
+  /** Workspace trust on (default off, as QUIET_SETTINGS has it): the folder opens in Restricted Mode. */
+  workspaceTrust?: boolean;
 }
 
 export interface VscodeSession {
@@ -120,6 +122,7 @@ export async function launch(opts: LaunchOptions): Promise<VscodeSession> {
     workspace: opts.workspace,
     settings: opts.settings,
     env: opts.env,
+    workspaceTrust: opts.workspaceTrust,
     logFile: path.join(logsDir, `${name}-code-server.log`),
   });
 

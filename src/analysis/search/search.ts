@@ -2,6 +2,7 @@
  * Search over trace stores: building a store's index from a bulk scan, and querying one or
  * several indexes (the picker searches every loaded store at once).
  */
+import { pushAll } from '../../model/arrays';
 import type { Run } from '../../model/types';
 import { spanToDoc } from '../../sources/searchDoc';
 import type { SearchDoc, TraceStore } from '../../sources/types';
@@ -40,12 +41,17 @@ export interface BuildOptions {
   signal?: AbortSignal;
   /** Called with the spans indexed so far, after each batch. */
   onProgress?: (spans: number) => void;
+  /**
+   * False for an index searched once and thrown away (the CLI): the run versions that
+   * updateIndex needs are not read (on a Flujo store of 100,000 runs, a second pass over them).
+   */
+  updatable?: boolean;
 }
 
 /** Reads a store once into a SearchIndex: its runs (listRuns), then all its spans. */
 export async function buildIndex(store: TraceStore, opts: BuildOptions = {}): Promise<SearchIndex> {
   // Versions first: whatever changes while the scan runs shows up as a moved version next time.
-  const versions = store.runVersions ? await store.runVersions() : undefined;
+  const versions = store.runVersions && opts.updatable !== false ? await store.runVersions() : undefined;
   const runs = await store.listRuns();
   throwIfAborted(opts.signal);
   const b = await readInto(store, runs, undefined, opts);
@@ -149,8 +155,8 @@ export async function searchIndexes(
   for (const ix of indexes) {
     throwIfAborted(opts.signal);
     const r = await ix.search(q, opts);
-    out.runs.push(...r.runs);
-    out.spans.push(...r.spans);
+    pushAll(out.runs, r.runs);
+    pushAll(out.spans, r.spans);
     out.totalRuns += r.totalRuns;
     out.totalSpans += r.totalSpans;
   }

@@ -1,3 +1,5 @@
+const MAX_DAYS = 99_999;
+
 /** Compact human durations: `4.2ms`, `340ms`, `1.2s`, `2m03s`, `1h02m`; `-` when unknown. */
 export function formatDuration(ms: number | undefined | null): string {
   if (ms === undefined || ms === null || !Number.isFinite(ms)) return '-';
@@ -10,6 +12,8 @@ export function formatDuration(ms: number | undefined | null): string {
   const totalM = Math.round(ms / 60_000);
   if (totalM < 24 * 60) return `${Math.floor(totalM / 60)}h${pad2(totalM % 60)}m`;
   const totalH = Math.round(ms / 3_600_000);
+  // A store can claim 1e308 ms: past about 270 years it is a claim, not a duration to spell out.
+  if (totalH >= MAX_DAYS * 24) return `>${MAX_DAYS}d`;
   return `${Math.floor(totalH / 24)}d${pad2(totalH % 24)}h`;
 }
 

@@ -1,3 +1,4 @@
+import { maxOf } from '../../model/arrays';
 import { clean, displayWidth } from './text';
 
 export interface Column<T> {
@@ -14,7 +15,7 @@ export interface Column<T> {
 export function renderTable<T>(rows: readonly T[], columns: Column<T>[], indent = ''): string {
   const cells = rows.map((r) => columns.map((c) => clean(c.value(r))));
   const headers = columns.map((c) => c.header.toUpperCase());
-  const widths = headers.map((h, i) => Math.max(displayWidth(h), ...cells.map((row) => displayWidth(row[i]!))));
+  const widths = headers.map((h, i) => maxOf(cells, (row) => displayWidth(row[i]!), displayWidth(h)));
   const line = (values: string[]): string =>
     indent +
     values
@@ -31,6 +32,6 @@ export function renderTable<T>(rows: readonly T[], columns: Column<T>[], indent 
 
 /** `Key   value` lines with keys aligned: the run summary block. */
 export function renderFields(fields: Array<[string, string]>, indent = ''): string {
-  const w = Math.max(...fields.map(([k]) => displayWidth(k)));
+  const w = maxOf(fields, ([k]) => displayWidth(k), 0);
   return fields.map(([k, v]) => `${indent}${k}${' '.repeat(w - displayWidth(k))}  ${v}`.trimEnd()).join('\n') + '\n';
 }

@@ -4,14 +4,25 @@
  * the cursor, recolor the terminal, or reorder text (bidi overrides).
  */
 
+import { UNSAFE_CHARS } from '../../model/unsafeChars';
+
 // CSI / OSC / other ESC sequences first, so their parameters go with them.
 const ANSI = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|[@-Z\\-_])|\u009b[0-?]*[ -/]*[@-~]/g;
-// Remaining C0/C1 controls, DEL, bidi embeddings/overrides/isolates, line/paragraph separators.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
+// Remaining C0/C1 controls, DEL, bidi marks/embeddings/overrides/isolates, line/paragraph separators.
+const CONTROL = UNSAFE_CHARS;
 
 /** One terminal-safe line: escape sequences dropped, newlines/tabs/controls become a space. */
 export function clean(text: string): string {
   return text.replace(ANSI, '').replace(/\r\n|[\r\n\t\u2028\u2029]/g, ' ').replace(CONTROL, '');
+}
+
+/**
+ * The last line of defence, on everything a verb writes to stdout as text: whatever a
+ * formatter forgot to clean() loses its escape sequences and unsafe characters here.
+ * Newlines and tabs stay (the tables are made of them).
+ */
+export function terminalText(text: string): string {
+  return text.replace(ANSI, '').replace(CONTROL, (c) => (c === '\n' || c === '\t' ? c : ''));
 }
 
 /** Multi-line text made terminal-safe line by line (a traceback keeps its lines). */

@@ -1,7 +1,7 @@
 import { toRunQuery } from '../../analysis/runs';
 import { matchesStatusWord } from '../../model/status';
 import { countOption, hoursOption, statusWordOption, stringOption } from '../args';
-import { shellQuote } from '../format/text';
+import { clean, shellQuote } from '../format/text';
 import { runsTable } from './runs-format';
 import type { RunQuery, TraceStore } from '../../sources/types';
 import { formatCount } from '../format/duration';
@@ -14,8 +14,8 @@ export const DEFAULT_LIST_LIMIT = 50;
 export function describeFilters(f: { status?: string; pipeline?: string; sinceHours?: number; name?: string }): string {
   const parts: string[] = [];
   if (f.status) parts.push(`status ${f.status}`);
-  if (f.pipeline !== undefined) parts.push(`pipeline '${f.pipeline}'`);
-  if (f.name !== undefined) parts.push(`name '${f.name}'`);
+  if (f.pipeline !== undefined) parts.push(`pipeline '${clean(f.pipeline)}'`);
+  if (f.name !== undefined) parts.push(`name '${clean(f.name)}'`);
   if (f.sinceHours !== undefined) parts.push(`last ${f.sinceHours}h`);
   return parts.join(', ');
 }
@@ -75,7 +75,7 @@ Options:
     if (ctx.json) return ctx.out(toJson(runs));
     const filters = describeFilters({ status: statusWord?.rawWord ?? status, pipeline, sinceHours });
     if (runs.length === 0) {
-      ctx.out(`no runs in ${store.id}${filters ? ` (${filters})` : ''}\n`);
+      ctx.out(`no runs in ${clean(store.id)}${filters ? ` (${filters})` : ''}\n`);
       if (sinceHours === undefined && store.hiddenByWindow) await sayHidden(ctx, store, { status, pipeline });
       return;
     }

@@ -53,7 +53,8 @@ Options:
       throw new UsageError(`spanlens search: empty query${why} — give text to look for or a filter such as status:error`);
     }
     const store = await ctx.open(ctx.positionals[0]!);
-    const index = await buildIndex(store);
+    // Searched once and dropped: no run versions (they only serve updating an index).
+    const index = await buildIndex(store, { updatable: false });
     const r = await index.search(query, { limit, now: ctx.now });
     if (ctx.json) {
       return ctx.out(toJson({ query: { text, terms: query.terms, filters: query.filters }, ...r }));

@@ -36,7 +36,8 @@ Options:
     const store = await ctx.open(ctx.positionals[0]!);
     const query: SpanSummaryQuery = {};
     if (pipeline !== undefined) query.pipeline = pipeline;
-    if (sinceHours !== undefined) query.sinceMs = sinceHoursToMs(sinceHours, ctx.now);
+    const sinceMs = sinceHours === undefined ? undefined : sinceHoursToMs(sinceHours, ctx.now);
+    if (sinceMs !== undefined) query.sinceMs = sinceMs;
     const stats = await storeStats(store, query);
     // Line-based stores (waft, OTLP) say how many lines they skipped; others have no such count.
     if (ctx.json) return ctx.out(toJson(store.skippedLines === undefined ? stats : { ...stats, skippedLines: store.skippedLines }));

@@ -6,6 +6,7 @@
 import { hideContent } from '../../enrich/llm';
 import { formatDuration } from '../../model/format';
 import type { AttributeValue, Attributes, Run, Span, SpanEvent } from '../../model/types';
+import { toAttributeValue } from '../../model/value';
 import type {
   AttributeRow,
   ErrorView,
@@ -274,7 +275,7 @@ function parseJsonObject(v: AttributeValue): AttributeValue {
     const t = v.trim();
     if (t.startsWith('{') && t.endsWith('}')) {
       try {
-        const parsed = JSON.parse(t) as AttributeValue;
+        const parsed = toAttributeValue(JSON.parse(t));
         if (isObject(parsed)) return parsed;
       } catch {
         // not JSON after all: keep the text
@@ -328,7 +329,7 @@ export function payloadText(v: AttributeValue): string {
     const t = v.trim();
     if ((t.startsWith('{') && t.endsWith('}')) || (t.startsWith('[') && t.endsWith(']'))) {
       try {
-        return JSON.stringify(JSON.parse(t), null, 2);
+        return JSON.stringify(toAttributeValue(JSON.parse(t)), null, 2);
       } catch {
         return v;
       }

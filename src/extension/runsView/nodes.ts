@@ -140,14 +140,26 @@ export class StoreNode extends ViewNode {
         break;
       case 'open': {
         const skipped = e.state.store.skippedLines ?? 0;
+        const leftOut = e.state.store.skippedFiles ?? [];
         item.iconPath = new vscode.ThemeIcon('database');
-        // Lines a crash tore or that are not JSON (waft, OTLP): counted, never fatal.
-        item.description = [folder, skipped > 0 ? `${skipped} line${skipped === 1 ? '' : 's'} skipped` : ''].filter(Boolean).join(' · ');
+        // Lines a crash tore or that are not JSON (waft, OTLP): counted, never fatal. Files of a
+        // folder that cannot be read (a FIFO, no permission): left out, counted, named in the tooltip.
+        item.description = [
+          folder,
+          skipped > 0 ? `${skipped} line${skipped === 1 ? '' : 's'} skipped` : '',
+          leftOut.length > 0 ? `${leftOut.length} file${leftOut.length === 1 ? '' : 's'} left out` : '',
+        ]
+          .filter(Boolean)
+          .join(' · ');
         item.contextValue = e.postgres ? CONTEXT.storePg : CONTEXT.store;
         tip.appendMarkdown(
           `\n\nRead ${formatAgo(e.state.loadedAt)} (${formatTimestamp(e.state.loadedAt)}); ${e.postgres ? 'read again on *Refresh*' : 're-read when the file changes'}.`,
         );
         if (skipped > 0) tip.appendMarkdown(`\n\n${skipped} line${skipped === 1 ? ' was' : 's were'} torn or not JSON and ${skipped === 1 ? 'was' : 'were'} skipped.`);
+        for (const why of leftOut.slice(0, 5)) {
+          tip.appendMarkdown('\n\nLeft out: ');
+          tip.appendText(why);
+        }
         break;
       }
       case 'error':
@@ -510,6 +522,33 @@ function postgresErrorNodes(parent: StoreNode, message: string): ViewNode[] {
     new ActionNode(parent, 'settings', 'Edit Connection in Settings…', 'gear', { command: OPEN_POSTGRES_SETTINGS_COMMAND, title: 'Edit Connection in Settings' }),
   );
   return nodes;
+}
+
+/**
+ * The Runs view's first row in Restricted Mode, when the folder's settings name something held
+ * back (trust.ts): says what, and opens the trust editor when clicked.
+ */
+export class RestrictedModeNode extends ViewNode {
+  readonly id = 'restricted-mode';
+
+  constructor(private readonly held: string) {
+    super(undefined);
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(`Restricted Mode: ${this.held} from this folder's settings are not used`, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon('shield', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+    item.description = 'trust the folder to use them';
+    const tip = md();
+    tip.appendMarkdown('This folder is not trusted, so Spanlens reads its trace files but does not use ');
+    tip.appendText(this.held);
+    tip.appendMarkdown(' from its settings (`.vscode/settings.json`): they could connect to a server or read files elsewhere. Click to manage workspace trust; the stores are read again once it is trusted.');
+    item.tooltip = tip;
+    item.contextValue = CONTEXT.message;
+    item.command = { command: 'workbench.trust.manage', title: 'Manage Workspace Trust' };
+    return item;
+  }
 }
 
 /** A row that runs a command when clicked: what to do about a store's error. */

@@ -8,7 +8,8 @@ import { describeFilter, isFilterActive, NO_FILTER, parseFilter, type RunsFilter
 import { config } from '../config';
 import { logError } from '../log';
 import { RUNS_VIEW_ID, type StoreEntry, type StoreRegistry } from '../stores/storeRegistry';
-import { StoreNode, type ViewContext, type ViewNode } from './nodes';
+import { heldBackSettings, heldBackText, onTrustGranted } from '../trust';
+import { RestrictedModeNode, StoreNode, type ViewContext, type ViewNode } from './nodes';
 
 const FILTER_KEY = 'spanlens.runsFilter';
 /** Context key: true while a filter is set; shows the "Clear Filters" title button. */
@@ -39,8 +40,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ViewNode>, View
       this.filterChanged,
       registry.onDidChangeStores(() => this.changed.fire(undefined)),
       registry.onDidChangeStore((e) => this.refreshStore(e)),
+      onTrustGranted(() => this.changed.fire(undefined)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('spanlens.runs.pageSize')) this.changed.fire(undefined);
+        // In Restricted Mode a restricted setting the folder adds or drops changes the notice.
+        else if (!vscode.workspace.isTrusted && e.affectsConfiguration('spanlens')) this.changed.fire(undefined);
       }),
     );
   }
@@ -58,7 +62,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ViewNode>, View
         await this.registry.whenDiscovered();
         // Until then the welcome view says "Looking for trace stores…" instead of "none found".
         void vscode.commands.executeCommand('setContext', DISCOVERED_CONTEXT, true);
-        return this.registry.list().map((e) => this.storeNode(e));
+        const stores: ViewNode[] = this.registry.list().map((e) => this.storeNode(e));
+        const held = await heldBackSettings();
+        return held.length > 0 ? [new RestrictedModeNode(heldBackText(held)), ...stores] : stores;
       }
       return await node.getChildren();
     } catch (e) {

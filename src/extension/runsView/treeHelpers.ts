@@ -1,6 +1,7 @@
 /**
  * Small span-tree helpers for the Runs view. Pure (no 'vscode'): unit-tested.
  */
+import { pushAll } from '../../model/arrays';
 import type { SpanNode } from '../../model/types';
 
 /**
@@ -35,7 +36,7 @@ export function findSpanNode(roots: readonly SpanNode[], id: string): SpanNode |
   while (stack.length > 0) {
     const n = stack.pop()!;
     if (n.id === id) return n;
-    stack.push(...n.children);
+    pushAll(stack, n.children);
   }
   return undefined;
 }

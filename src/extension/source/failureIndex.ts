@@ -15,6 +15,7 @@
  * Each failing span is resolved to a workspace line (sourceResolver, cached), then grouped
  * (analysis/failures.ts aggregateFailures).
  */
+import { minOf } from '../../model/arrays';
 import * as vscode from 'vscode';
 import {
   aggregateFailures,
@@ -261,7 +262,7 @@ export class FailureIndex implements vscode.Disposable {
       let sinceMs: number | undefined;
       if (runs.length >= MAX_FAILED_RUNS) {
         const starts = runs.map((r) => r.startMs).filter((t): t is number => t !== undefined && Number.isFinite(t));
-        if (starts.length) sinceMs = Math.min(...starts);
+        if (starts.length) sinceMs = minOf(starts, (t) => t);
       }
       const t0 = Date.now();
       const summaries = await this.registry.query(entry, (s) => s.spanSummaries(sinceMs === undefined ? {} : { sinceMs }));

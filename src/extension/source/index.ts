@@ -3,6 +3,7 @@
  * the Runs view (Go to Source, click-to-open, location in tooltips), Span Details (its Go to
  * Source button), and the failure index behind CodeLens, Problems and the gutter.
  */
+import { pushAll } from '../../model/arrays';
 import * as vscode from 'vscode';
 import type { Run, Span, SpanNode } from '../../model/types';
 import { SpanDetailsPanel } from '../details/detailsPanel';
@@ -49,7 +50,7 @@ export function registerSourceFeatures(ctx: SourceFeaturesContext): vscode.Dispo
       while (stack.length && spans.length < TREE_RESOLVE_MAX) {
         const n = stack.pop()!;
         spans.push(n);
-        stack.push(...n.children);
+        pushAll(stack, n.children);
       }
       const all = resolver.resolveAll(entry.id, run.id, spans);
       let timer: ReturnType<typeof setTimeout> | undefined;

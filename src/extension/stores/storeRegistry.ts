@@ -150,6 +150,8 @@ export class StoreRegistry implements vscode.Disposable {
   }
 
   /** Resolves once the first workspace search is done; starts it when nobody has. */
+  private discoveryGeneration = 0;
+
   whenDiscovered(): Promise<void> {
     this.discovery ??= this.discover();
     return this.discovery;
@@ -162,6 +164,9 @@ export class StoreRegistry implements vscode.Disposable {
   }
 
   private async discover(): Promise<void> {
+    // Searches overlap (a settings change and a trust grant at once): only the newest applies,
+    // so one that started with the old settings cannot undo the one that read the new.
+    const generation = ++this.discoveryGeneration;
     const found = new Set<string>();
     if (vscode.workspace.workspaceFolders?.length) {
       const globs = discoveryGlobs(config.storeGlobs());
@@ -179,7 +184,7 @@ export class StoreRegistry implements vscode.Disposable {
       // waft's daily files are one store per traces folder.
       for (const uris of results) for (const u of uris) if (u.scheme === 'file') found.add(storeIdForFile(path.normalize(u.fsPath)));
     }
-    if (this.disposed) return;
+    if (this.disposed || generation !== this.discoveryGeneration) return;
     const hidden = this.hiddenPaths();
     let changed = false;
     // PostgreSQL connections from settings: "discovered" too (settings change → discover again).

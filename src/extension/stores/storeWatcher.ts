@@ -7,6 +7,7 @@
  * registry's (coalesced and throttled there). Also re-runs discovery when a store
  * appears in the workspace.
  */
+import { onTrustGranted } from '../trust';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { config, RELOAD_DEBOUNCE_MS } from '../config';
@@ -30,6 +31,11 @@ export class StoreWatcher implements vscode.Disposable {
     this.disposables.push(
       registry.onDidChangeStore(() => this.syncFileWatchers()),
       registry.onDidChangeStores(() => this.syncFileWatchers()),
+      // Trusted now: the folder's PostgreSQL connections and store globs count from this moment.
+      onTrustGranted(() => {
+        this.watchForNewStores();
+        void registry.rediscover();
+      }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('spanlens.storeGlobs')) {
           this.watchForNewStores();

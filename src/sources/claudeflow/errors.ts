@@ -121,6 +121,11 @@ export function toStoreError(e: unknown, t: PgTarget, secrets: readonly string[]
       `PostgreSQL at ${server} asks for a password for user ${userOf(message, t)} and none is set — set it with '${SET_PASSWORD_COMMAND}' (CLI: PGPASSWORD or ~/.pgpass)`,
     );
   }
+  if (code === '' && /^SASL:|SCRAM/.test(message)) {
+    return say(
+      `PostgreSQL at ${server} answered the password exchange (SASL) wrongly: ${message.replace(/^SASL:\s*/, '')} — check the server (or what sits between), and the password with '${SET_PASSWORD_COMMAND}'`,
+    );
+  }
   if (code === '' && /server does not support SSL/i.test(message)) {
     return say(`PostgreSQL at ${server} does not accept TLS — drop sslmode from the URL or set sslmode=disable`);
   }

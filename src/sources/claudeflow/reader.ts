@@ -39,6 +39,39 @@ const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 export const MAX_PARTIAL_MATCHES = 1000;
 
 /**
+ * A pg Client that closes its socket when connecting fails. pg-pool forgets such a client
+ * without ending it, and pg leaves the socket open after an error it raises itself (SCRAM
+ * asked for and no password set, a SASL reply it cannot use): the process then waited for
+ * the server to hang up, 60 s, before it could exit.
+ */
+type ConnectCallback = ((err: Error) => void) | ((err: null, c: pg.Client) => void);
+
+class ClosingClient extends pg.Client {
+  override connect(): Promise<pg.Client>;
+  override connect(callback: ConnectCallback): void;
+  override connect(given?: ConnectCallback): Promise<pg.Client> | void {
+    const callback = given as ((err: Error | null, c?: pg.Client) => void) | undefined;
+    const close = (): void => {
+      this.connection.stream.destroy();
+    };
+    if (!callback) {
+      return super.connect().catch((e: unknown) => {
+        close();
+        throw e;
+      });
+    }
+    super.connect((err: Error | null) => {
+      if (err) {
+        close();
+        callback(err);
+      } else {
+        callback(null, this);
+      }
+    });
+  }
+}
+
+/**
  * Opens claude-flow's `execution_traces` table (PostgreSQL) as a TraceStore.
  *
  * `url` is `postgres://user@host:port/db?schema=S`; `id` is what the store is called
@@ -68,10 +101,10 @@ export async function openClaudeFlowStore(url: string, id: string = url, options
  * unless the writer changed it: read in the server's zone (this session keeps it). It is
  * only a fallback for the duration; total_duration_ms comes first.
  */
-const RUN_COLUMNS = `trace_id, skill_name, status,
+const RUN_COLUMNS = `trace_id::text AS trace_id, skill_name::text AS skill_name, status::text AS status,
   (EXTRACT(EPOCH FROM started_at) * 1000)::float8 AS start_ms,
   (EXTRACT(EPOCH FROM (completed_at AT TIME ZONE current_setting('TimeZone'))) * 1000)::float8 AS end_ms,
-  total_duration_ms, error_message, metadata,
+  total_duration_ms, error_message::text AS error_message, metadata,
   CASE WHEN jsonb_typeof(steps) = 'array' THEN jsonb_array_length(steps) ELSE 0 END AS step_count,
   CASE WHEN error_message IS NULL AND status IN ('failed', 'timeout') AND jsonb_typeof(steps) = 'array' THEN
     (SELECT e->>'error_message' FROM jsonb_array_elements(steps) AS e
@@ -148,9 +181,9 @@ class ClaudeFlowStore implements TraceStore {
     let where = this.where({ sinceMs, pipeline: query.pipeline, status: query.status }, params);
     if (query.ids) {
       params.push([...query.ids]);
-      where += ` AND trace_id = ANY($${params.length}::text[])`;
+      where += ` AND trace_id::text = ANY($${params.length}::text[])`;
     }
-    let sql = `SELECT ${RUN_COLUMNS} FROM execution_traces WHERE ${where} ORDER BY started_at DESC, trace_id DESC`;
+    let sql = `SELECT ${RUN_COLUMNS} FROM execution_traces WHERE ${where} ORDER BY started_at DESC, trace_id::text DESC`;
     if (query.limit !== undefined) {
       params.push(Math.max(0, Math.floor(query.limit)));
       sql += ` LIMIT $${params.length}`;
@@ -185,15 +218,15 @@ class ClaudeFlowStore implements TraceStore {
     if (p === '') return [];
     // Any age: an id someone pasted may be older than the list's window.
     const exact = await this.query<RunRow>(
-      `SELECT ${RUN_COLUMNS} FROM execution_traces WHERE trace_id = $1 ORDER BY started_at DESC`,
+      `SELECT ${RUN_COLUMNS} FROM execution_traces WHERE trace_id::text = $1 ORDER BY started_at DESC`,
       [p],
     );
     if (exact.length > 0) return exact.map((r) => this.toRun(r));
     // '%' and '_' the user typed are text, not wildcards.
     const pattern = `%${p.replace(/[!%_]/g, (c) => `!${c}`)}%`;
     const rows = await this.query<RunRow>(
-      `SELECT ${RUN_COLUMNS} FROM execution_traces WHERE trace_id ILIKE $1 ESCAPE '!' ` +
-        `ORDER BY started_at DESC, trace_id DESC LIMIT ${MAX_PARTIAL_MATCHES}`,
+      `SELECT ${RUN_COLUMNS} FROM execution_traces WHERE trace_id::text ILIKE $1 ESCAPE '!' ` +
+        `ORDER BY started_at DESC, trace_id::text DESC LIMIT ${MAX_PARTIAL_MATCHES}`,
       [pattern],
     );
     return rows.map((r) => this.toRun(r));
@@ -201,7 +234,7 @@ class ClaudeFlowStore implements TraceStore {
 
   async getSpans(runId: string): Promise<Span[]> {
     const rows = await this.query<StepsRow>(
-      `SELECT ${RUN_COLUMNS}, steps FROM execution_traces WHERE trace_id = $1 ORDER BY started_at DESC LIMIT 1`,
+      `SELECT ${RUN_COLUMNS}, steps FROM execution_traces WHERE trace_id::text = $1 ORDER BY started_at DESC LIMIT 1`,
       [runId],
     );
     const row = rows[0];
@@ -213,7 +246,7 @@ class ClaudeFlowStore implements TraceStore {
     const params: unknown[] = [];
     const where = this.where({ sinceMs: query.sinceMs ?? this.defaultSince(), pipeline: query.pipeline }, params);
     const rows = await this.query<StepsRow>(
-      `SELECT ${RUN_COLUMNS}, ${SLIM_STEPS} FROM execution_traces WHERE ${where} ORDER BY started_at DESC, trace_id DESC`,
+      `SELECT ${RUN_COLUMNS}, ${SLIM_STEPS} FROM execution_traces WHERE ${where} ORDER BY started_at DESC, trace_id::text DESC`,
       params,
     );
     const out: SpanSummary[] = [];
@@ -251,7 +284,7 @@ class ClaudeFlowStore implements TraceStore {
     let where = this.where({ sinceMs }, params);
     if (ids) {
       params.push(ids);
-      where += ` AND trace_id = ANY($${params.length}::text[])`;
+      where += ` AND trace_id::text = ANY($${params.length}::text[])`;
     }
     if (after) {
       params.push(after.traceId, after.startedAt);
@@ -268,7 +301,7 @@ class ClaudeFlowStore implements TraceStore {
     const params: unknown[] = [];
     const where = this.where({ sinceMs: this.defaultSince() }, params);
     const read = (expr: string, keep?: (e: unknown) => boolean): Promise<VersionRow[]> =>
-      this.query<VersionRow>(`SELECT trace_id, ${expr} AS version FROM execution_traces WHERE ${where}`, params, keep);
+      this.query<VersionRow>(`SELECT trace_id::text AS trace_id, ${expr} AS version FROM execution_traces WHERE ${where}`, params, keep);
     if (this.hasXmin) {
       try {
         return versionMap(await read(XMIN_VERSION, (e) => isMissingColumn(e, 'xmin')));
@@ -304,19 +337,19 @@ class ClaudeFlowStore implements TraceStore {
     }
     if (f.pipeline !== undefined) {
       params.push(f.pipeline);
-      conds.push(`skill_name = $${params.length}`);
+      conds.push(`skill_name::text = $${params.length}`);
     }
     if (f.status !== undefined) {
       const words = rawStatusesFor(f.status);
       if (f.status === 'unset') {
         const all = rawStatusesFor('ok').concat(rawStatusesFor('error'), rawStatusesFor('running'));
         params.push(all);
-        conds.push(`(status IS NULL OR status <> ALL($${params.length}::text[]))`);
+        conds.push(`(status IS NULL OR status::text <> ALL($${params.length}::text[]))`);
       } else if (words.length === 0) {
         conds.push('FALSE');
       } else {
         params.push(words);
-        conds.push(`status = ANY($${params.length}::text[])`);
+        conds.push(`status::text = ANY($${params.length}::text[])`);
       }
     }
     return conds.length > 0 ? conds.join(' AND ') : 'TRUE';
@@ -350,13 +383,14 @@ class ClaudeFlowStore implements TraceStore {
   private getPool(): Pool {
     if (this.closed) throw new StoreError(`${this.id}: this store was closed — open it again`, this.id);
     if (!this.pool) {
-      const pool = new pg.Pool(
-        poolConfig(this.target, {
+      const pool = new pg.Pool({
+        ...poolConfig(this.target, {
           password: this.options.password,
           connectTimeoutMs: this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
           statementTimeoutMs: this.options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
         }),
-      );
+        Client: ClosingClient,
+      });
       // An idle connection the server drops (restart, idle timeout) is reported here; without a
       // listener it would crash the process. pg-pool discards that client; the next query connects anew.
       pool.on('error', () => undefined);

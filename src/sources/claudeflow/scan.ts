@@ -25,10 +25,10 @@ export interface KeyedRow {
 
 /** The keyset-page SELECT's tail: `page_key` for the next page, the primary key's order (its index serves it). */
 export const PAGE_KEY_COLUMN = 'started_at::text AS page_key';
-export const PAGE_ORDER = `ORDER BY trace_id, started_at LIMIT ${SCAN_PAGE_ROWS}`;
+export const PAGE_ORDER = `ORDER BY trace_id::text, started_at LIMIT ${SCAN_PAGE_ROWS}`;
 /** Rows after `key` in PAGE_ORDER; `$a`, `$b` are the key's parameters. */
 export function afterKey(a: number, b: number): string {
-  return `(trace_id, started_at) > ($${a}, $${b}::timestamp)`;
+  return `(trace_id::text, started_at) > ($${a}, $${b}::timestamp)`;
 }
 
 /**
@@ -70,13 +70,13 @@ export async function scanPages<R extends KeyedRow>(
  * (steps appended, status or times set) writes a new one, so it moves on any change, and it is
  * read without touching the steps. status and completed_at are there for someone reading it.
  */
-export const XMIN_VERSION = `concat_ws(':', xmin, status, (EXTRACT(EPOCH FROM completed_at) * 1000000)::bigint)`;
+export const XMIN_VERSION = `concat_ws(':', xmin, status, completed_at::text)`;
 
 /**
  * For an execution_traces without `xmin` (a view or a foreign table): what claude-flow changes
  * when it writes, the steps counted and their stored size. Costs reading every steps value.
  */
-export const CONTENT_VERSION = `concat_ws(':', status, (EXTRACT(EPOCH FROM completed_at) * 1000000)::bigint,
+export const CONTENT_VERSION = `concat_ws(':', status, completed_at::text,
   CASE WHEN jsonb_typeof(steps) = 'array' THEN jsonb_array_length(steps) END, pg_column_size(steps))`;
 
 export interface VersionRow {

@@ -1,4 +1,5 @@
-import type { AttributeValue, Attributes, Run, Span, SpanError } from '../../model/types';
+import { toAttributeValue } from '../../model/value';
+import type { Attributes, Run, Span, SpanError } from '../../model/types';
 import { stepStatus } from './status';
 
 /** The synthetic span standing for the trace itself; every step hangs below it. */
@@ -48,19 +49,7 @@ export function toMs(v: unknown): number | undefined {
   return undefined;
 }
 
-export function toAttributeValue(v: unknown): AttributeValue {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string' || typeof v === 'boolean') return v;
-  if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
-  if (typeof v === 'bigint') return String(v);
-  if (Array.isArray(v)) return v.map(toAttributeValue);
-  if (typeof v === 'object') {
-    const out: Attributes = {};
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = toAttributeValue(x);
-    return out;
-  }
-  return String(v);
-}
+export { toAttributeValue };
 
 /** `metadata` JSONB → run attributes: its keys as they are (nested values stay nested). */
 export function metadataAttributes(v: unknown): Attributes {

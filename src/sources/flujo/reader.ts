@@ -1,3 +1,4 @@
+import { pushAll } from '../../model/arrays';
 import { errorCause } from '../../model/errors';
 import { spanOrigin } from '../../model/origin';
 import { SpanGrouper } from '../../model/types';
@@ -67,7 +68,7 @@ class FlujoStore implements TraceStore {
     const rows: RunRow[] = [];
     for (let offset = query.offset ?? 0; ; offset += LIST_PAGE) {
       const page = selectRuns(this.snap, this.schema, where, { limit: LIST_PAGE, offset });
-      rows.push(...page);
+      pushAll(rows, page);
       if (page.length < LIST_PAGE) break;
       await nextTurn();
     }
@@ -80,7 +81,7 @@ class FlujoStore implements TraceStore {
     let rows: RunRow[] = [];
     for (const part of chunks([...new Set(ids)])) {
       const where: Where = { sql: `${filters.sql} AND r.run_id IN (${marks(part)})`, params: [...filters.params, ...part] };
-      rows.push(...selectRuns(this.snap, this.schema, where));
+      pushAll(rows, selectRuns(this.snap, this.schema, where));
     }
     rows.sort((a, b) => (b.startMs ?? -Infinity) - (a.startMs ?? -Infinity));
     if (query.offset) rows = rows.slice(query.offset);

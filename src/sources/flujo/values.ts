@@ -1,5 +1,6 @@
 import { parseErrorText, summarizeError } from '../../model/errors';
 import type { AttributeValue, Attributes } from '../../model/types';
+import { toAttributes, toAttributeValue } from '../../model/value';
 
 /**
  * Wall-clock text as Flujo writes it → epoch ms. Flujo writes UTC ISO-8601
@@ -58,49 +59,20 @@ export function parseAttributes(text: unknown): Attributes {
   if (typeof text !== 'string') return { [RAW_ATTRIBUTES_KEY]: toAttributeValue(text) };
   try {
     const v: unknown = JSON.parse(text);
-    // JSON.parse builds AttributeValues already, but for a number too big for a double
-    // (Infinity) and a "__proto__" key: copy only then, so a span costs one parse and no copy.
-    if (isPlainObject(v)) return isAttributeValue(v) ? (v as Attributes) : toAttributes(v);
+    // Copied only where JSON.parse's value is not an AttributeValue already (too deep, a number
+    // too big for a double, a "__proto__" key): most spans cost one parse and no copy.
+    if (isPlainObject(v)) return toAttributes(v);
   } catch {
     // fall through: keep the text as it is
   }
   return { [RAW_ATTRIBUTES_KEY]: text };
 }
 
-/** True when `toAttributeValue` would return JSON.parse's value `v` unchanged (save for the copy). */
-function isAttributeValue(v: unknown): boolean {
-  if (typeof v === 'number') return Number.isFinite(v);
-  if (typeof v !== 'object' || v === null) return true; // string, boolean, null
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) if (!isAttributeValue(v[i])) return false;
-    return true;
-  }
-  for (const k in v) {
-    if (k === '__proto__' || !isAttributeValue((v as Record<string, unknown>)[k])) return false;
-  }
-  return true;
-}
-
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export function toAttributes(o: Record<string, unknown>): Attributes {
-  const out: Attributes = {};
-  for (const [k, v] of Object.entries(o)) out[k] = toAttributeValue(v);
-  return out;
-}
-
-/** Whatever JSON.parse or SQLite hands back, as an AttributeValue (blobs and bigints become text). */
-export function toAttributeValue(v: unknown): AttributeValue {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string' || typeof v === 'boolean') return v;
-  if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
-  if (Array.isArray(v)) return v.map(toAttributeValue);
-  if (v instanceof Uint8Array) return `<${v.length} bytes>`;
-  if (isPlainObject(v)) return toAttributes(v);
-  return String(v);
-}
+export { toAttributes, toAttributeValue };
 
 /** A JSON text column (steps.output, error_blob) → its value, or the text when it does not parse. */
 export function parseJsonLoose(text: unknown): AttributeValue {

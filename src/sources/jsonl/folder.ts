@@ -25,6 +25,8 @@ interface FileState<T> {
 
 export class JsonLinesFolder<T> {
   private readonly files = new Map<string, FileState<T>>();
+  /** Files that could not be read, with why: left out, never fatal to the folder. */
+  private readonly badFiles = new Map<string, string>();
 
   constructor(
     readonly dir: string,
@@ -45,6 +47,10 @@ export class JsonLinesFolder<T> {
     return n;
   }
 
+  get leftOut(): string[] {
+    return [...this.badFiles.values()];
+  }
+
   get fileNames(): string[] {
     return [...this.files.keys()];
   }
@@ -60,12 +66,14 @@ export class JsonLinesFolder<T> {
 
   /**
    * Reads what was appended to each file since the last update. A file that cannot be read is
-   * handed to `onFileError` (which may throw to fail the store, or return to skip that file).
+   * handed to `onFileError`, which throws to fail the store or returns why to leave that file
+   * out (named in `leftOut`; what it held is dropped).
    */
-  async update(onFileError: (e: unknown, file: string) => void): Promise<FolderUpdate<T>> {
+  async update(onFileError: (e: unknown, file: string) => string): Promise<FolderUpdate<T>> {
     const names = (await fs.promises.readdir(this.dir)).filter(this.wanted).sort().map((n) => path.join(this.dir, n));
     let rebuild = false;
     const present = new Set(names);
+    for (const bad of [...this.badFiles.keys()]) if (!present.has(bad)) this.badFiles.delete(bad);
     for (const known of [...this.files.keys()]) {
       if (!present.has(known)) {
         this.files.delete(known);
@@ -91,9 +99,11 @@ export class JsonLinesFolder<T> {
           },
         );
       } catch (e) {
-        onFileError(e, file);
+        this.badFiles.set(file, onFileError(e, file));
+        if (this.files.delete(file) && s.records.length > 0) rebuild = true;
         continue;
       }
+      this.badFiles.delete(file);
       if (update.gone) {
         this.files.delete(file);
         rebuild = true;

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { errCode, fileError, notAFileError, oddKind } from '../files';
 
 /**
  * Incremental reading of one JSON-lines file (waft's daily traces, the OpenTelemetry
@@ -15,6 +16,8 @@ import * as fs from 'fs';
 
 const NEWLINE = 0x0a;
 const CHUNK_BYTES = 1 << 20;
+/** Longer lines are skipped and counted, never gathered: 128 MiB, far past any real span, far below V8's longest string. */
+export const MAX_LINE_BYTES = 128 << 20;
 
 /** Takes one parsed line; false when it is JSON but not a record of the format. */
 export type ValueHandler = (value: Record<string, unknown>) => boolean;
@@ -50,6 +53,7 @@ export class JsonLinesFile {
   constructor(
     readonly path: string,
     private readonly resyncMarker?: string,
+    private readonly maxLineBytes: number = MAX_LINE_BYTES,
   ) {}
 
   /** Torn or non-JSON lines as of the last update, the unfinished last line included. */
@@ -62,36 +66,65 @@ export class JsonLinesFile {
    * which returns false for an object that is not a record of the format (counted as skipped).
    */
   async update(onValue: ValueHandler, onReset: ResetHandler): Promise<LineUpdate> {
-    let st: fs.Stats;
+    // Read before: one stat first, as most calls find nothing appended (a folder of 10,000 daily
+    // files asks 10,000 times); the open below is for when there is something to read.
+    if (this.size >= 0) {
+      let seen: fs.Stats;
+      try {
+        seen = await fs.promises.stat(this.path);
+      } catch (e) {
+        if (errCode(e) !== 'ENOENT') throw fileError(e, this.path);
+        const hadData = this.size > 0;
+        this.forget();
+        return { reset: false, gone: hadData, values: 0 };
+      }
+      const odd = oddKind(seen);
+      if (odd) throw notAFileError(this.path, odd);
+      if (seen.ino === this.ino && seen.size === this.size && seen.mtimeMs === this.mtimeMs && seen.size >= this.offset) {
+        return { reset: false, gone: false, values: 0 };
+      }
+    }
+    let handle: fs.promises.FileHandle;
     try {
-      st = await fs.promises.stat(this.path);
+      // Non-blocking: the path may have become a FIFO since the stat (fstat below refuses it).
+      handle = await fs.promises.open(this.path, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
     } catch (e) {
-      if (errCode(e) !== 'ENOENT') throw e;
+      if (errCode(e) !== 'ENOENT') throw fileError(e, this.path);
       const hadData = this.size > 0;
       this.forget();
       return { reset: false, gone: hadData, values: 0 };
     }
-    const replaced = this.ino !== undefined && st.ino !== this.ino;
-    const shrunk = st.size < this.offset;
-    // Same size and time: nothing was appended (an unfinished tail waits for its newline).
-    if (!replaced && !shrunk && st.size === this.size && st.mtimeMs === this.mtimeMs) {
-      return { reset: false, gone: false, values: 0 };
+    try {
+      const st = await handle.stat();
+      const kind = oddKind(st);
+      if (kind) throw notAFileError(this.path, kind);
+      if (st.isDirectory()) throw fileError(Object.assign(new Error('directory'), { code: 'EISDIR' }), this.path);
+      const replaced = this.ino !== undefined && st.ino !== this.ino;
+      const shrunk = st.size < this.offset;
+      // Same size and time: nothing was appended (an unfinished tail waits for its newline).
+      if (!replaced && !shrunk && st.size === this.size && st.mtimeMs === this.mtimeMs) {
+        return { reset: false, gone: false, values: 0 };
+      }
+      let reset = this.size < 0;
+      if (replaced || shrunk) {
+        this.forget();
+        onReset();
+        reset = true;
+      }
+      this.ino = st.ino;
+      this.size = st.size;
+      this.mtimeMs = st.mtimeMs;
+      if (st.size <= this.offset) {
+        this.tornTail = false;
+        return { reset, gone: false, values: 0 };
+      }
+      const values = await this.readFrom(handle, this.offset, st.size, onValue);
+      return { reset, gone: false, values };
+    } catch (e) {
+      throw fileError(e, this.path);
+    } finally {
+      await handle.close().catch(() => undefined);
     }
-    let reset = this.size < 0;
-    if (replaced || shrunk) {
-      this.forget();
-      onReset();
-      reset = true;
-    }
-    this.ino = st.ino;
-    this.size = st.size;
-    this.mtimeMs = st.mtimeMs;
-    if (st.size <= this.offset) {
-      this.tornTail = false;
-      return { reset, gone: false, values: 0 };
-    }
-    const values = await this.readFrom(this.offset, st.size, onValue);
-    return { reset, gone: false, values };
   }
 
   private forget(): void {
@@ -104,7 +137,7 @@ export class JsonLinesFile {
   }
 
   /** Streams [start, end) line by line; advances `offset` past each complete line. */
-  private async readFrom(start: number, end: number, onValue: ValueHandler): Promise<number> {
+  private async readFrom(handle: fs.promises.FileHandle, start: number, end: number, onValue: ValueHandler): Promise<number> {
     let delivered = 0;
     let lineStart = start;
     let pending: Buffer[] = [];
@@ -119,21 +152,48 @@ export class JsonLinesFile {
       if (onValue(r.value)) delivered++;
       else this.skippedComplete++;
     };
-    const stream = fs.createReadStream(this.path, { start, end: end - 1, highWaterMark: CHUNK_BYTES });
+    // The handle stays ours (autoClose off): update() closes it.
+    const stream = handle.createReadStream({ start, end: end - 1, highWaterMark: CHUNK_BYTES, autoClose: false });
+    // A line longer than MAX_LINE_BYTES is never gathered: its bytes are passed over up to its
+    // newline and it counts as skipped (a string that long cannot even be made).
+    let pendingBytes = 0;
+    let oversized = false;
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       this.bytesRead += chunk.length;
       let from = 0;
       for (let nl = chunk.indexOf(NEWLINE, from); nl >= 0; nl = chunk.indexOf(NEWLINE, from)) {
         const piece = chunk.subarray(from, nl);
-        const line = pending.length > 0 ? Buffer.concat([...pending, piece]) : piece;
+        let length = piece.length;
+        if (oversized || pendingBytes + piece.length > this.maxLineBytes) {
+          length += pendingBytes;
+          this.skippedComplete++;
+        } else {
+          const line = pending.length > 0 ? Buffer.concat([...pending, piece]) : piece;
+          length = line.length;
+          take(line);
+        }
         pending = [];
-        take(line);
-        lineStart += line.length + 1;
+        pendingBytes = 0;
+        oversized = false;
+        lineStart += length + 1;
         this.offset = lineStart;
         from = nl + 1;
       }
-      // Copied: the stream may reuse its buffer for the next chunk.
-      if (from < chunk.length) pending.push(Buffer.from(chunk.subarray(from)));
+      if (from < chunk.length) {
+        pendingBytes += chunk.length - from;
+        if (oversized || pendingBytes > this.maxLineBytes) {
+          oversized = true;
+          pending = [];
+        } else {
+          // Copied: the stream may reuse its buffer for the next chunk.
+          pending.push(Buffer.from(chunk.subarray(from)));
+        }
+      }
+    }
+    if (oversized) {
+      // An unfinished giant last line: torn until its newline comes, then skipped.
+      this.tornTail = true;
+      return delivered;
     }
     this.tornTail = false;
     if (pending.length > 0) {
@@ -217,6 +277,4 @@ export function quoteNonFinite(t: string): string {
   return out + t.slice(last);
 }
 
-export function errCode(e: unknown): string {
-  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
-}
+export { errCode };

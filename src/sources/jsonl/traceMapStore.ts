@@ -1,10 +1,10 @@
 import { filterRuns } from '../../analysis/runs';
+import { fileError } from '../files';
 import type { Run, Span, SpanSummary } from '../../model/types';
 import { spanToDoc } from '../searchDoc';
 import { SCAN_BATCH_SPANS, nextTurn, throwIfAborted } from '../scanTurn';
 import { StoreError } from '../types';
 import type { RunQuery, SearchDoc, SpanSummaryQuery } from '../types';
-import { errCode } from './lines';
 
 /**
  * Generations are numbered across every store of the process: a version from a store that was
@@ -162,10 +162,6 @@ export abstract class TraceMapStore<T> {
 
 /** A file-system error a user can fix → one-line StoreError naming the store (and its file); anything else stays a bug. */
 export function readError(e: unknown, p: string, id: string): unknown {
-  const code = errCode(e);
-  const where = p === id ? id : `${id} (${p})`;
-  if (code === 'ENOENT' || code === 'ENOTDIR') return new StoreError(`${where}: not found — check the path`, id);
-  if (code === 'EACCES' || code === 'EPERM') return new StoreError(`${where}: permission denied — make it readable by this user`, id);
-  if (code === 'EISDIR') return new StoreError(`${where}: is a folder, expected a .jsonl file`, id);
-  return e;
+  if (e instanceof StoreError) return e;
+  return fileError(e, p, id);
 }

@@ -1,9 +1,11 @@
+import { pushAll } from '../../model/arrays';
+import { notAFileError, oddKind, openRegularFile } from '../files';
 import * as fs from 'fs';
 import type { Attributes, Run, Span, SpanError, SpanEvent, SpanSummary } from '../../model/types';
 import { StoreError } from '../types';
 import type { TraceStore } from '../types';
 import { JsonLinesFolder } from '../jsonl/folder';
-import { JsonLinesFile } from '../jsonl/lines';
+import { JsonLinesFile, MAX_LINE_BYTES } from '../jsonl/lines';
 import { TraceMapStore, readError } from '../jsonl/traceMapStore';
 import { spansOfRequest } from './request';
 import type { OtlpSpan } from './request';
@@ -54,6 +56,10 @@ export async function openOtlpStore(file: string, id: string = file): Promise<Ot
       throw new StoreError(`${id}: no OTLP .jsonl files in this folder — point spanlens at an OTLP/JSON file (.jsonl or .json) or a folder of them`, id);
     }
   }
+  if (!st.isDirectory()) {
+    const odd = oddKind(st);
+    if (odd) throw notAFileError(file, odd, id);
+  }
   const store = new OtlpStore(id, file, st.isDirectory());
   await store.refresh();
   return store;
@@ -96,6 +102,10 @@ class OtlpStore extends TraceMapStore<OtlpSpan> implements OtlpTraceStore {
     if (this.folder) return this.folder.skippedLines;
     if (this.whole) return this.whole.ok ? 0 : 1;
     return this.lines.skippedLines;
+  }
+
+  get skippedFiles(): string[] | undefined {
+    return this.folder?.leftOut;
   }
 
   get bytesRead(): number {
@@ -157,8 +167,11 @@ class OtlpStore extends TraceMapStore<OtlpSpan> implements OtlpTraceStore {
   private async readFolder(folder: JsonLinesFolder<OtlpSpan>): Promise<void> {
     let update;
     try {
+      // One bad file (a FIFO, no permission) never takes the folder down: it is left out and named.
       update = await folder.update((e, file) => {
-        throw readError(e, file, this.id);
+        const err = readError(e, file, this.id);
+        if (!(err instanceof StoreError)) throw err;
+        return err.message;
       });
     } catch (e) {
       throw readError(e, this.file, this.id);
@@ -172,12 +185,19 @@ class OtlpStore extends TraceMapStore<OtlpSpan> implements OtlpTraceStore {
   }
 
   private async readWhole(): Promise<void> {
-    const st = await fs.promises.stat(this.file);
-    const key = `${st.ino}:${st.size}:${st.mtimeMs}`;
-    // Unchanged since the last try: a garbage file is not read whole on every query.
-    if (key === this.wholeKey) return;
-    this.wholeKey = key;
-    const text = await fs.promises.readFile(this.file, 'utf8');
+    const { handle, stat: st } = await openRegularFile(this.file, this.id);
+    let text: string;
+    try {
+      const key = `${st.ino}:${st.size}:${st.mtimeMs}`;
+      // Unchanged since the last try: a garbage file is not read whole on every query.
+      if (key === this.wholeKey) return;
+      this.wholeKey = key;
+      // One document is one string: past MAX_LINE_BYTES it is not read whole (its lines stay skipped).
+      if (st.size > MAX_LINE_BYTES) return;
+      text = await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
     this.wholeBytes += Buffer.byteLength(text);
     let doc: unknown;
     try {
@@ -190,7 +210,7 @@ class OtlpStore extends TraceMapStore<OtlpSpan> implements OtlpTraceStore {
     let ok = doc !== undefined;
     for (const r of requests) {
       const got = typeof r === 'object' && r !== null ? spansOfRequest(r as Record<string, unknown>, () => this.seq++) : undefined;
-      if (got) spans.push(...got);
+      if (got) pushAll(spans, got);
       else ok = false;
     }
     // Not JSON as a whole either: the count of skipped lines stands.

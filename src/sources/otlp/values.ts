@@ -1,3 +1,4 @@
+import { cutValue, MAX_VALUE_DEPTH, valueText } from '../../model/value';
 import type { AttributeValue, Attributes, Status } from '../../model/types';
 
 /**
@@ -7,15 +8,13 @@ import type { AttributeValue, Attributes, Status } from '../../model/types';
  * so each reader here accepts every spelling seen in the wild.
  */
 
-/** Nesting deeper than this (hostile or broken input) is cut rather than recursed into. */
-const MAX_DEPTH = 64;
 
 /** One typed AnyValue → the model's JSON-like value. An empty AnyValue is null. */
 export function anyValue(v: unknown, depth = 0): AttributeValue {
   if (typeof v !== 'object' || v === null) return null;
-  if (depth > MAX_DEPTH) return '…';
+  if (depth >= MAX_VALUE_DEPTH) return cutValue(v);
   const o = v as Record<string, unknown>;
-  if ('stringValue' in o) return typeof o['stringValue'] === 'string' ? o['stringValue'] : String(o['stringValue'] ?? '');
+  if ('stringValue' in o) return valueText(o['stringValue']);
   if ('boolValue' in o) return o['boolValue'] === true || o['boolValue'] === 'true';
   if ('intValue' in o) return intValue(o['intValue']);
   if ('doubleValue' in o) return doubleValue(o['doubleValue']);

@@ -64,6 +64,8 @@ interface FileState {
 class WaftStore extends TraceMapStore<WaftRecord> implements WaftTraceStore {
   readonly format = 'waft' as const;
   private readonly fileStates = new Map<string, FileState>();
+  /** Files of the folder that could not be read, with why: left out, never fatal to the folder. */
+  private readonly badFiles = new Map<string, string>();
   private seq = 0;
 
   constructor(
@@ -77,6 +79,10 @@ class WaftStore extends TraceMapStore<WaftRecord> implements WaftTraceStore {
     let n = 0;
     for (const f of this.fileStates.values()) n += f.lines.skippedLines;
     return n;
+  }
+
+  get skippedFiles(): string[] {
+    return [...this.badFiles.values()];
   }
 
   get bytesRead(): number {
@@ -111,45 +117,31 @@ class WaftStore extends TraceMapStore<WaftRecord> implements WaftTraceStore {
   protected async read(): Promise<void> {
     const w = this.where;
     const names = w.kind === 'file' ? [w.file] : (await listJsonl(w.dir, this.id)).map((n) => path.join(w.dir, n));
+    const present = new Set(names); // not names.includes(): a folder of 10,000 daily files made that 10^8 compares
     let rebuild = false;
     for (const known of [...this.fileStates.keys()]) {
-      if (!names.includes(known)) {
+      if (!present.has(known)) {
         this.fileStates.delete(known);
+        this.badFiles.delete(known);
         rebuild = true;
       }
     }
+    // Files are read a few at a time (each costs an open, a stat and a read on the thread pool),
+    // and their records numbered in file order afterwards, so the result does not depend on timing.
+    const updates = await mapLimited(names, READ_CONCURRENCY, (file) => this.readFile(file, w.kind === 'file'));
     const added: WaftRecord[] = [];
-    for (const file of names) {
-      let state = this.fileStates.get(file);
-      if (!state) {
-        state = { lines: new JsonLinesFile(file, WAFT_RECORD_START), records: [] };
-        this.fileStates.set(file, state);
-      }
-      const fresh: WaftRecord[] = [];
-      const s = state;
-      let update;
-      try {
-        update = await s.lines.update(
-          (o) => {
-            const r = toWaftRecord(o, this.seq++);
-            if (r) fresh.push(r);
-            return r !== undefined;
-          },
-          () => {
-            if (s.records.length > 0) rebuild = true;
-            s.records = [];
-          },
-        );
-      } catch (e) {
-        throw readError(e, file, this.id);
-      }
-      if (update.gone) {
-        this.fileStates.delete(file);
+    for (const u of updates) {
+      if (u.kind === 'bad') continue;
+      if (u.reset) rebuild = true;
+      if (u.gone) {
         rebuild = true;
         continue;
       }
-      for (const r of fresh) s.records.push(r);
-      for (const r of fresh) added.push(r);
+      for (const r of u.fresh) {
+        r.seq = this.seq++;
+        u.state.records.push(r);
+        added.push(r);
+      }
     }
     if (rebuild) {
       this.resetTraces();
@@ -158,6 +150,61 @@ class WaftStore extends TraceMapStore<WaftRecord> implements WaftTraceStore {
       for (const r of added) this.addItem(r.traceId, r);
     }
   }
+
+  /** What was appended to one file since the last read; a bad file of a folder is left out and named. */
+  private async readFile(file: string, only: boolean): Promise<FileRead> {
+    let state = this.fileStates.get(file);
+    if (!state) {
+      state = { lines: new JsonLinesFile(file, WAFT_RECORD_START), records: [] };
+      this.fileStates.set(file, state);
+    }
+    const fresh: WaftRecord[] = [];
+    const s = state;
+    let reset = false;
+    let update;
+    try {
+      update = await s.lines.update(
+        (o) => {
+          const r = toWaftRecord(o, 0);
+          if (r) fresh.push(r);
+          return r !== undefined;
+        },
+        () => {
+          if (s.records.length > 0) reset = true;
+          s.records = [];
+        },
+      );
+    } catch (e) {
+      const err = readError(e, file, this.id);
+      // One bad file (a FIFO, no permission) never takes a whole folder down: it is left out and named.
+      if (only || !(err instanceof StoreError)) throw err;
+      this.badFiles.set(file, err.message);
+      const had = this.fileStates.delete(file) && s.records.length > 0;
+      return had ? { kind: 'ok', state: s, fresh: [], reset: true, gone: true } : { kind: 'bad' };
+    }
+    this.badFiles.delete(file);
+    if (update.gone) this.fileStates.delete(file);
+    return { kind: 'ok', state: s, fresh, reset, gone: update.gone };
+  }
+}
+
+type FileRead = { kind: 'bad' } | { kind: 'ok'; state: FileState; fresh: WaftRecord[]; reset: boolean; gone: boolean };
+
+/** Files read at once: enough to keep libuv's four threads busy, few enough to leave file descriptors. */
+const READ_CONCURRENCY = 8;
+
+/** `fn` over `items`, at most `limit` at a time; results in the items' order. The first error ends it. */
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
 
 /** The span that names the run: the earliest-starting one without a parent in the trace. */

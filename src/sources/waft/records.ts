@@ -1,3 +1,4 @@
+import { toAttributeValue, valueText } from '../../model/value';
 import type { AttributeValue, Attributes, SourceRef, SpanError, Status } from '../../model/types';
 import { findFileRefs } from '../../resolve/fileRef';
 
@@ -34,12 +35,12 @@ export function toWaftRecord(o: Record<string, unknown>, seq: number): WaftRecor
   const traceId = idOf(o['trace_id']);
   const spanId = idOf(o['span_id']);
   if (traceId === undefined || spanId === undefined) return undefined;
-  const rawStatus = typeof o['status'] === 'string' ? o['status'] : o['status'] == null ? '' : String(o['status']);
+  const rawStatus = valueText(o['status']);
   const r: WaftRecord = {
     traceId,
     spanId,
     parentId: idOf(o['parent_span_id']) ?? null,
-    operation: typeof o['operation'] === 'string' ? o['operation'] : String(o['operation'] ?? ''),
+    operation: valueText(o['operation']),
     rawStatus,
     status: waftStatus(rawStatus),
     seq,
@@ -53,7 +54,7 @@ export function toWaftRecord(o: Record<string, unknown>, seq: number): WaftRecor
   if (isNonEmpty(o['metadata'])) r.metadata = toAttr(o['metadata']);
   const err = o['error'];
   if (typeof err === 'string' && err.trim() !== '') r.error = err;
-  else if (err !== null && err !== undefined && err !== '' && typeof err !== 'string') r.error = JSON.stringify(err);
+  else if (err !== null && err !== undefined && err !== '' && typeof err !== 'string') r.error = JSON.stringify(toAttributeValue(err));
   return r;
 }
 
@@ -189,7 +190,7 @@ function isRecord(v: AttributeValue | undefined): v is { [key: string]: Attribut
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Parsed JSON is already attribute-shaped; only non-finite numbers (not JSON) cannot occur. */
+/** Parsed JSON is attribute-shaped already; copied only when nested past the model's bound. */
 function toAttr(v: unknown): AttributeValue {
-  return v as AttributeValue;
+  return toAttributeValue(v);
 }

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { fileError, openRegularFile } from '../files';
 import * as path from 'path';
 
 /**
@@ -100,10 +101,12 @@ export async function jsonlFolderFormat(dir: string): Promise<JsonStoreFormat | 
 }
 
 async function readHead(file: string, n: number): Promise<{ text: string; whole: boolean }> {
-  const fh = await fs.promises.open(file, 'r');
+  const { handle: fh } = await openRegularFile(file);
   try {
     const buf = Buffer.alloc(n);
-    const { bytesRead } = await fh.read(buf, 0, n, 0);
+    const { bytesRead } = await fh.read(buf, 0, n, 0).catch((e: unknown) => {
+      throw fileError(e, file);
+    });
     let text = buf.subarray(0, bytesRead).toString('utf8');
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     return { text, whole: bytesRead < n };

@@ -16,6 +16,8 @@ import * as net from 'net';
  */
 export interface FakeServer {
   port: number;
+  /** Client connections still open on the server's side. */
+  openSockets(): number;
   /** Passwords the clients sent (cleartext mode), or the SASL mechanisms they chose. */
   received: string[];
   users: string[];
@@ -40,7 +42,11 @@ function errorResponse(code: string, text: string): Buffer {
 const SSL_REQUEST = 80877103;
 const GSS_REQUEST = 80877104;
 
-export async function fakePasswordServer(auth: 'cleartext' | 'scram' = 'cleartext'): Promise<FakeServer> {
+/**
+ * `scram-bad`: answers the SASL start with a server-first-message that breaks SCRAM (no salt,
+ * no iteration count), as a broken server or something in the middle would.
+ */
+export async function fakePasswordServer(auth: 'cleartext' | 'scram' | 'scram-bad' = 'cleartext'): Promise<FakeServer> {
   const received: string[] = [];
   const users: string[] = [];
   const sockets = new Set<net.Socket>();
@@ -80,14 +86,15 @@ export async function fakePasswordServer(auth: 'cleartext' | 'scram' = 'cleartex
         if (buf.length < len + 1) return;
         const body = buf.subarray(5, len + 1);
         buf = buf.subarray(len + 1);
-        if (type === 'p' && auth === 'scram' && !saslStarted) {
+        if (type === 'p' && auth !== 'cleartext' && !saslStarted) {
           // SASLInitialResponse: mechanism, then the client-first-message "n,,n=*,r=<nonce>".
           saslStarted = true;
           const nul = body.indexOf(0);
           received.push(body.subarray(0, nul).toString('latin1'));
           const first = body.subarray(nul + 5).toString('latin1');
           const nonce = /r=([^,]*)/.exec(first)?.[1] ?? '';
-          const serverFirst = `r=${nonce}spanlensfake,s=${Buffer.from('salt-salt-salt').toString('base64')},i=4096`;
+          const serverFirst =
+            auth === 'scram-bad' ? `r=${nonce}spanlensfake` : `r=${nonce}spanlensfake,s=${Buffer.from('salt-salt-salt').toString('base64')},i=4096`;
           // AuthenticationSASLContinue: a client without a password stops here, as against PostgreSQL.
           sock.write(message('R', Buffer.concat([int32(11), Buffer.from(serverFirst, 'latin1')])));
           continue;
@@ -122,6 +129,7 @@ async function listen(
   const port = (server.address() as net.AddressInfo).port;
   return {
     port,
+    openSockets: () => sockets.size,
     ...rest,
     close: () =>
       new Promise<void>((resolve) => {

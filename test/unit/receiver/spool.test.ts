@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -39,6 +40,21 @@ describe('Spool', () => {
       const runs = await store.listRuns();
       expect(runs).toHaveLength(1);
       expect(runs[0]!.spanCount).toBe(7);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a bad file in the folder (a FIFO) is left out and named; the others are read', async () => {
+    const spool = new Spool(dir);
+    await spool.append(request('d'.repeat(32), '00000000000000d1'));
+    await spool.close();
+    execFileSync('mkfifo', [path.join(dir, 'traces-2000-01-01-001.jsonl')]);
+    const store = await openStore(dir);
+    try {
+      expect((await store.listRuns()).map((r) => r.id)).toEqual(['d'.repeat(32)]);
+      expect(store.skippedFiles).toHaveLength(1);
+      expect(store.skippedFiles![0]).toMatch(/traces-2000-01-01-001\.jsonl/);
     } finally {
       await store.close();
     }

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SqlJsStatic } from 'sql.js';
 import { loadSqlJs } from '../../../src/sqlite/sqljs';
-import { mergeWal } from '../../../src/sqlite/wal';
+import { mergeWal, WalCorruptError } from '../../../src/sqlite/wal';
 import { FRAME_HEADER, PRELUDE, py, sqliteView, tempDir, walFrames } from './helpers';
 
 let SQL: SqlJsStatic;
@@ -432,7 +432,9 @@ os._exit(0)
     // A copy of the db cut short: its lost pages are not in the -wal either, so SQLite reads zeros there.
     const db = store('grow');
     const walBytes = read(`${db}-wal`);
-    const cut = read(db).subarray(0, 4096 * 20);
+    // Cut as short as the bound allows: the db file and the frames can still hold every page.
+    const whole = mergeWal(read(db), walBytes);
+    const cut = read(db).subarray(0, 4096 * (whole.image.length / 4096 - whole.framesApplied));
     const pure = mergeWal(cut, walBytes);
     const lost = pure.image.subarray(cut.length, read(db).length);
     expect(lost.length).toBeGreaterThan(0);
@@ -443,6 +445,15 @@ os._exit(0)
     const merged = mergeWal(mine, walBytes, { inPlace: true, capacity: mine.buffer.byteLength });
     expect(merged.image.buffer).toBe(mine.buffer);
     expect(Buffer.compare(merged.image, pure.image)).toBe(0); // … and none kept the 0xab garbage
+  });
+
+  it('refuses a commit claiming more pages than the db file and the -wal can hold together', () => {
+    const db = store('grow');
+    const walBytes = read(`${db}-wal`);
+    const whole = mergeWal(read(db), walBytes);
+    const tooShort = read(db).subarray(0, 4096 * (whole.image.length / 4096 - whole.framesApplied - 1));
+    expect(() => mergeWal(tooShort, walBytes)).toThrow(WalCorruptError);
+    expect(() => mergeWal(owned(tooShort), walBytes, { inPlace: true })).toThrow(/hold at most/);
   });
 
   it('without applied frames hands back the db itself, marked rollback-journal', () => {
