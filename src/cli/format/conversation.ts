@@ -1,3 +1,4 @@
+import { pushAll } from '../../model/arrays';
 /**
  * `spanlens show`: the LLM calls of a run as text — each call's model, usage and cost, then its
  * turns ([system], [user], [assistant] → tool calls, [tool]), every line made terminal-safe.
@@ -24,11 +25,11 @@ function block(text: string, indent: string, full: boolean): string[] {
 function message(m: LlmMessage, full: boolean): string[] {
   const head = m.role === 'tool' && m.toolCallId !== undefined ? `[tool ${clean(m.toolCallId)}]` : `[${clean(m.role)}]`;
   const out: string[] = [`    ${head}${m.content === '' && m.toolCalls === undefined ? ' (no text)' : ''}`];
-  if (m.content !== '') out.push(...block(m.content, '      ', full));
+  if (m.content !== '') pushAll(out, block(m.content, '      ', full));
   if (m.truncated) out.push('      … (cut by spanlens at 1,000,000 characters)');
   for (const t of m.toolCalls ?? []) {
     out.push(`      → ${clean(t.name)}${t.id !== undefined ? ` (${clean(t.id)})` : ''}`);
-    if (t.arguments !== undefined) out.push(...block(t.arguments, '        ', full));
+    if (t.arguments !== undefined) pushAll(out, block(t.arguments, '        ', full));
   }
   return out;
 }
@@ -46,13 +47,19 @@ function call(s: Span, llm: LlmCall, full: boolean): string[] {
   if (llm.finishReasons) facts.push(`finish ${llm.finishReasons.join(',')}`);
   const out = [`${statusMark(s.status)} ${clean(s.name)}  span ${clean(s.id)}`, `    ${clean(facts.join(' · '))}`];
   if (llm.contentHidden) out.push('    (content hidden: SPANLENS_HIDE_CONTENT)');
-  if (llm.system !== undefined) out.push(...message({ role: 'system', content: llm.system }, full));
-  for (const m of llm.input) out.push(...message(m, full));
-  for (const m of llm.output) out.push(...message(m, full));
+  if (llm.system !== undefined) pushAll(out, message({ role: 'system', content: llm.system }, full));
+  for (const m of llm.input) pushAll(out, message(m, full));
+  for (const m of llm.output) pushAll(out, message(m, full));
   for (const t of llm.tools ?? []) {
     out.push(`    [tool executed] ${clean(t.name)}${t.id !== undefined ? ` (${clean(t.id)})` : ''}`);
-    if (t.arguments !== undefined) out.push('      arguments:', ...block(t.arguments, '        ', full));
-    if (t.result !== undefined) out.push('      result:', ...block(t.result, '        ', full));
+    if (t.arguments !== undefined) {
+      out.push('      arguments:');
+      pushAll(out, block(t.arguments, '        ', full));
+    }
+    if (t.result !== undefined) {
+      out.push('      result:');
+      pushAll(out, block(t.result, '        ', full));
+    }
   }
   return out;
 }
@@ -62,6 +69,10 @@ export function conversations(spans: readonly Span[], full = false): string {
   const totals = llmTotals(spans);
   if (!totals) return '';
   const out: string[] = [`LLM calls: ${clean(totalsSummary(totals))}`];
-  for (const s of spans) if (s.llm) out.push('', ...call(s, s.llm, full));
+  for (const s of spans) {
+    if (!s.llm) continue;
+    out.push('');
+    pushAll(out, call(s, s.llm, full));
+  }
   return out.join('\n') + '\n';
 }

@@ -1,3 +1,4 @@
+import { pushAll } from '../../model/arrays';
 /**
  * OpenTelemetry GenAI semantic conventions: the current attributes (`gen_ai.input.messages` …
  * as JSON, `gen_ai.provider.name`, usage incl. cache and reasoning), the same on the event
@@ -93,13 +94,13 @@ function readMessageEvents(d: Draft, events: readonly SpanEvent[]): void {
       case 'gen_ai.content.prompt': {
         const v = a['gen_ai.prompt'];
         const parsed = structured(v);
-        input.push(...(parsed !== undefined ? messageList(parsed, fromOpenAiMessage) : typeof v === 'string' ? [message('user', v)] : []));
+        pushAll(input, (parsed !== undefined ? messageList(parsed, fromOpenAiMessage) : typeof v === 'string' ? [message('user', v)] : []));
         break;
       }
       case 'gen_ai.content.completion': {
         const v = a['gen_ai.completion'];
         const parsed = structured(v);
-        output.push(...(parsed !== undefined ? messageList(parsed, fromOpenAiMessage) : typeof v === 'string' ? [message('assistant', v)] : []));
+        pushAll(output, (parsed !== undefined ? messageList(parsed, fromOpenAiMessage) : typeof v === 'string' ? [message('assistant', v)] : []));
         break;
       }
     }
