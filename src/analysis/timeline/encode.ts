@@ -1,0 +1,123 @@
+/**
+ * The timeline in the compact form the webview gets: parallel typed arrays, one entry per row,
+ * and string tables (span names repeat: each distinct name is sent once). One message carries a
+ * whole 100,000-span run; nothing in it is markup — the page shows every string as text.
+ */
+import type { Run, SpanError, Status } from '../../model/types';
+import type { TimelineLayout } from './layout';
+
+export interface TimelineRunInfo {
+  id: string;
+  name: string;
+  status: Status;
+  /** The store's id (path or URL) and its last segment, for the header. */
+  store: string;
+  storeLabel: string;
+  /** Wall-clock start (epoch ms), where the store records one. */
+  startMs?: number;
+}
+
+export interface TimelineData {
+  /** Bumped by the host on every new reading of the run (live runs grow). */
+  version: number;
+  run: TimelineRunInfo;
+  count: number;
+  ids: string[];
+  /** Distinct span names; `nameIndex[row]` points into it. */
+  names: string[];
+  nameIndex: Uint32Array;
+  depth: Uint32Array;
+  parent: Int32Array;
+  subtreeEnd: Uint32Array;
+  childCount: Uint32Array;
+  start: Float64Array;
+  end: Float64Array;
+  running: Uint8Array;
+  /** Index in STATUSES. */
+  status: Uint8Array;
+  self: Float64Array;
+  critical: { onPath: Uint8Array; offsets: Uint32Array; start: Float64Array; end: Float64Array };
+  /** Rows with an error, ascending, and the error's first line for each. */
+  errorRows: Uint32Array;
+  errorText: string[];
+  axisStart: number;
+  axisEnd: number;
+  maxDepth: number;
+}
+
+const MAX_ERROR_LINE = 300;
+
+/** `Type: first line` of an error, cut to a few hundred characters. */
+export function errorFirstLine(e: SpanError): string {
+  let line = '';
+  for (const l of e.message.split(/\r\n|\r|\n/)) {
+    const t = l.trim();
+    if (t !== '') {
+      line = t;
+      break;
+    }
+  }
+  // A Python traceback's useful line is its last one.
+  if (/^Traceback \(most recent call last\)/.test(line)) {
+    const lines = e.message.split(/\r\n|\r|\n/).map((l) => l.trim()).filter((l) => l !== '');
+    line = lines[lines.length - 1] ?? line;
+  }
+  const type = e.type?.trim() ?? '';
+  const text = type && !line.startsWith(type) ? `${type}: ${line}` : line;
+  return text.length > MAX_ERROR_LINE ? `${text.slice(0, MAX_ERROR_LINE - 1)}…` : text;
+}
+
+export function storeLabel(store: string): string {
+  return store.split(/[\\/]/).filter(Boolean).pop() ?? store;
+}
+
+export function encodeTimeline(run: Run, layout: TimelineLayout, version: number): TimelineData {
+  const n = layout.count;
+  const ids: string[] = new Array<string>(n);
+  const names: string[] = [];
+  const nameIds = new Map<string, number>();
+  const nameIndex = new Uint32Array(n);
+  const errorRows: number[] = [];
+  const errorText: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = layout.spans[i]!;
+    ids[i] = s.id;
+    const name = s.name || s.id;
+    let k = nameIds.get(name);
+    if (k === undefined) {
+      k = names.length;
+      names.push(name);
+      nameIds.set(name, k);
+    }
+    nameIndex[i] = k;
+    if (s.error) {
+      errorRows.push(i);
+      errorText.push(errorFirstLine(s.error));
+    }
+  }
+  const info: TimelineRunInfo = { id: run.id, name: run.name || run.id, status: run.status, store: run.store, storeLabel: storeLabel(run.store) };
+  if (run.startMs !== undefined) info.startMs = run.startMs;
+  return {
+    version,
+    run: info,
+    count: n,
+    ids,
+    names,
+    nameIndex,
+    depth: layout.depth,
+    parent: layout.parent,
+    subtreeEnd: layout.subtreeEnd,
+    childCount: layout.childCount,
+    start: layout.start,
+    end: layout.end,
+    running: layout.running,
+    status: layout.status,
+    self: layout.self,
+    critical: layout.critical,
+    errorRows: Uint32Array.from(errorRows),
+    errorText,
+    axisStart: layout.axisStart,
+    axisEnd: layout.axisEnd,
+    maxDepth: layout.maxDepth,
+  };
+}
