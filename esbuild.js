@@ -32,6 +32,11 @@ const builds = [
     minify: production, logLevel: 'warning',
     entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js',
   },
+  {
+    bundle: true, platform: 'browser', format: 'iife', target: 'es2020', sourcemap: !production,
+    minify: production, logLevel: 'warning',
+    entryPoints: ['src/webview/timeline/main.ts'], outfile: 'dist/timeline.js',
+  },
 ].filter((b) => b.entryPoints.every((e) => fs.existsSync(path.join(__dirname, e))))
   .filter((b) => !(production && b.dev))
   .map(({ dev, ...b }) => b);
