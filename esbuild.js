@@ -26,7 +26,8 @@ const node = {
 const builds = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-  { ...node, entryPoints: ['test/bench/bench.ts'], outfile: 'dist/bench.js', dev: true },
+  // playwright-core (the timeline's headless-Chromium part) loads its own files at run time: not bundled.
+  { ...node, entryPoints: ['test/bench/bench.ts'], outfile: 'dist/bench.js', dev: true, external: [...node.external, 'playwright-core'] },
   {
     bundle: true, platform: 'browser', format: 'iife', target: 'es2020', sourcemap: !production,
     minify: production, logLevel: 'warning',

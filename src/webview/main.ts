@@ -82,12 +82,15 @@ function onAction(action: Action, arg: string): void {
     case 'find-similar':
       if (view) post({ type: 'findSimilar', spanId: view.span.id });
       return;
+    case 'open-timeline':
+      if (view) post({ type: 'openTimeline', spanId: view.span.id });
+      return;
   }
   vscode.setState(ui);
   repaintKeepingPlace(action, arg);
 }
 
-const ACTIONS: ReadonlySet<string> = new Set<Action>(['toggle-section', 'toggle-value', 'copy', 'open-source', 'find-similar']);
+const ACTIONS: ReadonlySet<string> = new Set<Action>(['toggle-section', 'toggle-value', 'copy', 'open-source', 'find-similar', 'open-timeline']);
 
 root.addEventListener('click', (event) => {
   const target = event.target instanceof Element ? event.target.closest('button[data-action]') : null;

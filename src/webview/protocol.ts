@@ -182,7 +182,7 @@ export type TimelineHostMessage =
 export type TimelinePageMessage =
   | { type: 'ready' }
   /** A row was selected: `open` (click, Enter) shows Span Details and the source; otherwise only the selection follows. */
-  | { type: 'select'; spanId: string; open: boolean }
+  | { type: 'select'; spanId: string; open: boolean; row: number; version: number }
   | { type: 'filter'; seq: number; query: string };
 
 function isTypedArrayLike(v: unknown): boolean {
@@ -196,7 +196,7 @@ export function isTimelinePageMessage(m: unknown): m is TimelinePageMessage {
     case 'ready':
       return true;
     case 'select':
-      return typeof o.spanId === 'string' && typeof o.open === 'boolean';
+      return typeof o.spanId === 'string' && typeof o.open === 'boolean' && Number.isInteger(o.row) && typeof o.version === 'number';
     case 'filter':
       return typeof o.seq === 'number' && typeof o.query === 'string' && o.query.length <= 2000;
     default:
@@ -212,7 +212,7 @@ export function isTimelineHostMessage(m: unknown): m is TimelineHostMessage {
   switch (o.type) {
     case 'data': {
       const d = o.data as Record<string, unknown> | undefined;
-      if (typeof d !== 'object' || d === null || typeof d.count !== 'number' || !Array.isArray(d.ids) || !Array.isArray(d.names)) return false;
+      if (typeof d !== 'object' || d === null || typeof d.count !== 'number' || typeof d.ids !== 'string' || !Array.isArray(d.names)) return false;
       if (typeof d.run !== 'object' || d.run === null || typeof d.critical !== 'object' || d.critical === null) return false;
       return DATA_COLUMNS.every((k) => isTypedArrayLike(d[k]));
     }

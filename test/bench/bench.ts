@@ -5,7 +5,8 @@
  *
  * The store is written by test/fixtures/flujo_store.py (python3's sqlite3, WAL mode, the
  * newest runs only in the -wal) once and cached in .spanlens-cache/bench/.
- * Env: BENCH_RUNS (20000) × BENCH_SPANS (50), BENCH_REPS (5).
+ * Env: BENCH_RUNS (20000) × BENCH_SPANS (50), BENCH_REPS (5); BENCH_TIMELINE_SPANS (100000) for the
+ * Trace Timeline part (timelinePage.ts, headless Chromium); BENCH_ONLY=timeline runs only that part.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -14,6 +15,7 @@ import { buildIndex, updateIndex } from '../../src/analysis/search/search';
 import { storeStats } from '../../src/analysis/stats';
 import { openStore } from '../../src/sources/open';
 import { readWholeFile } from '../../src/sqlite/read';
+import { printTimelineFigures, timelinePageBench } from './timelinePage';
 
 const runs = Number(process.env.BENCH_RUNS ?? 20000);
 const spansPerRun = Number(process.env.BENCH_SPANS ?? 50);
@@ -206,7 +208,15 @@ async function searchBench(): Promise<void> {
   fs.rmSync(copyDir, { recursive: true, force: true });
 }
 
-main().then(searchBench).catch((e: unknown) => {
+// ---- the Trace Timeline page on one 100,000-span trace, in headless Chromium ----
+
+async function timelineBench(): Promise<void> {
+  const spans = Number(process.env.BENCH_TIMELINE_SPANS ?? 100_000);
+  printTimelineFigures(await timelinePageBench(root, path.join(root, '.spanlens-cache', 'bench'), spans));
+}
+
+// BENCH_ONLY=timeline runs just the timeline part (the store benches write a 1M-span store first).
+(process.env.BENCH_ONLY === 'timeline' ? timelineBench() : main().then(searchBench).then(timelineBench)).catch((e: unknown) => {
   console.error(e instanceof Error ? e.message : e);
   process.exit(1);
 });

@@ -208,6 +208,11 @@ export class SpanDetailsPanel {
       case 'openRun':
         // Reserved in the protocol; the page has no button for it yet.
         return;
+      case 'openTimeline': {
+        const t = this.target;
+        if (t && t.span.id === m.spanId) await vscode.commands.executeCommand('spanlens.openTimeline', { storeId: t.storeId, runId: t.run.id, spanId: t.span.id });
+        return;
+      }
     }
   }
 

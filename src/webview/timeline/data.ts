@@ -15,7 +15,7 @@ function col<T extends ArrayLike<number>>(v: unknown, C: Ctor<T> & (abstract new
 
 export function readData(d: TimelineData): TimelineData {
   const n = d.count;
-  if (!Number.isInteger(n) || n < 0 || d.ids.length !== n) throw new Error('timeline data: bad row count');
+  if (!Number.isInteger(n) || n < 0 || typeof d.ids !== 'string') throw new Error('timeline data: bad row count');
   const crit = d.critical;
   const sections = (crit.start as ArrayLike<number>).length;
   const out: TimelineData = {

@@ -6,6 +6,7 @@
  */
 import { STATUSES } from '../../model/types';
 import { isTimelineHostMessage, type TimelineData, type TimelineHostMessage, type TimelinePageMessage } from '../protocol';
+import { splitIds } from '../../analysis/timeline/encode';
 import { readData } from './data';
 import { drawOverview, overviewColors, type OverviewColors } from './overview';
 import { expandAncestors, indexOfRow, nextMatch, visibleRows } from './rows';
@@ -63,7 +64,7 @@ controls.append(expandAllBtn, collapseAllBtn, criticalBtn, resetZoomBtn);
 const filterBox = el('div', 'tl-filter');
 const filterInput = el('input', 'tl-filter-input');
 filterInput.type = 'text';
-filterInput.placeholder = 'Filter (/) — text, status:error, attr.key=value, dur>1s';
+filterInput.placeholder = 'Filter (/): text, status:error, dur>1s, attr.k=v';
 filterInput.setAttribute('aria-label', 'Filter spans');
 filterInput.spellcheck = false;
 const matchCount = el('span', 'tl-count');
@@ -105,7 +106,19 @@ root.append(toolbar, hintsLine, overview, header, body, message);
 // ---- data and view state ----
 
 let data: TimelineData | undefined;
-let rowOfId = new Map<string, number>();
+/** Span id → row, built on first use (a restored selection, a reveal): not on the way to the first paint. */
+let rowOfIdMap: Map<string, number> | undefined;
+/** The ids split out of their one string on first use. */
+let idList: string[] | undefined;
+
+function idOf(row: number): string {
+  if (!data) return '';
+  if (!idList) {
+    idList = splitIds(data.ids, data.count);
+    if (idList.length !== data.count) idList = Array.from({ length: data.count }, (_, i) => idList![i] ?? '');
+  }
+  return idList[row] ?? '';
+}
 let collapsed = new Uint8Array(0);
 let visible: Uint32Array = new Uint32Array(0);
 let selectedRow = -1;
@@ -168,18 +181,20 @@ function onData(raw: TimelineData): void {
     // Another run in this tab (a restored tab reopened on a different run): start fresh.
     state = { ...loadTimelineState(undefined), runId: d.run.id, query: state.query };
   }
+  state.storeId = d.run.store;
+  saveState();
   data = d;
-  rowOfId = new Map();
-  for (let i = 0; i < d.count; i++) if (!rowOfId.has(d.ids[i]!)) rowOfId.set(d.ids[i]!, i);
+  rowOfIdMap = undefined;
+  idList = undefined;
   errorByRow = new Map();
   for (let k = 0; k < d.errorRows.length; k++) errorByRow.set(d.errorRows[k]!, d.errorText[k]!);
   collapsed = new Uint8Array(d.count);
   if (state.mode === 'collapsed') collapsed.fill(1);
   for (const id of state.toggled) {
-    const r = rowOfId.get(id);
+    const r = rowOf(id);
     if (r !== undefined) collapsed[r] = collapsed[r] ? 0 : 1;
   }
-  selectedRow = state.selected !== undefined ? (rowOfId.get(state.selected) ?? -1) : -1;
+  selectedRow = state.selected !== undefined ? (rowOf(state.selected) ?? -1) : -1;
   if (selectedRow >= 0) expandAncestors(d, collapsed, selectedRow);
   if (state.zoom) [viewStart, viewEnd] = state.zoom;
   else [viewStart, viewEnd] = fullRange();
@@ -197,9 +212,21 @@ function onData(raw: TimelineData): void {
   generation++;
   renderRows();
   renderRuler();
-  // The overview is drawn after the first rows are on screen: it is the one pass over every span.
-  requestAnimationFrame(() => drawOverviewNow());
+  // The overview is drawn once the first rows are painted (a task after the frame): it is the one pass over every span.
+  requestAnimationFrame(() => setTimeout(drawOverviewNow, 0));
   if (state.query.trim() !== '') sendFilter();
+}
+
+function rowOf(id: string): number | undefined {
+  if (!data) return undefined;
+  if (!rowOfIdMap) {
+    rowOfIdMap = new Map();
+    for (let i = 0; i < data.count; i++) {
+      const id = idOf(i);
+      if (!rowOfIdMap.has(id)) rowOfIdMap.set(id, i);
+    }
+  }
+  return rowOfIdMap.get(id);
 }
 
 function fullRange(): [number, number] {
@@ -390,7 +417,7 @@ function renderRuler(): void {
   ruler.replaceChildren(rulerDrag);
   grid.replaceChildren();
   for (const t of ts) {
-    const tick = el('span', 'tl-tick', t.label);
+    const tick = el('span', t.at > 0.9 ? 'tl-tick end' : 'tl-tick', t.label);
     tick.style.left = `${t.at * 100}%`;
     ruler.append(tick);
     const line = el('div', 'tl-gridline');
@@ -429,32 +456,36 @@ function full(): [number, number] {
 
 let followTimer: ReturnType<typeof setTimeout> | undefined;
 
-function select(row: number, how: 'open' | 'follow' | 'quiet'): void {
+function select(row: number, how: 'open' | 'follow' | 'quiet', jump = false): void {
   if (!data || row < 0 || row >= data.count) return;
   if (expandAncestors(data, collapsed, row)) {
     syncToggled();
     relist();
   }
   selectedRow = row;
-  state.selected = data.ids[row];
-  scrollToRow(row);
+  state.selected = idOf(row);
+  scrollToRow(row, how !== 'open' && jump);
   renderRows();
   saveState();
   if (followTimer !== undefined) clearTimeout(followTimer);
   followTimer = undefined;
-  if (how === 'open') post({ type: 'select', spanId: data.ids[row]!, open: true });
+  const version = data.version;
+  if (how === 'open') post({ type: 'select', spanId: idOf(row), open: true, row, version });
   else if (how === 'follow') {
-    const id = data.ids[row]!;
-    followTimer = setTimeout(() => post({ type: 'select', spanId: id, open: false }), SELECT_FOLLOW_MS);
+    const id = idOf(row);
+    followTimer = setTimeout(() => post({ type: 'select', spanId: id, open: false, row, version }), SELECT_FOLLOW_MS);
   }
 }
 
-function scrollToRow(row: number): void {
+/** Brings a row on screen: a step (arrows) scrolls just enough; a jump (match, reveal) centres it. */
+function scrollToRow(row: number, center = false): void {
   const pos = indexOfRow(visible, row);
   if (pos < 0) return;
   const y = pos * ROW_H;
   const h = body.clientHeight || 600;
-  if (y < body.scrollTop) body.scrollTop = y;
+  const off = y < body.scrollTop || y + ROW_H > body.scrollTop + h;
+  if (off && center) body.scrollTop = Math.max(0, y - (h - ROW_H) / 2);
+  else if (y < body.scrollTop) body.scrollTop = y;
   else if (y + ROW_H > body.scrollTop + h) body.scrollTop = y + ROW_H - h;
 }
 
@@ -470,7 +501,7 @@ function syncToggled(): void {
   if (!data) return;
   const base = state.mode === 'collapsed' ? 1 : 0;
   const out: string[] = [];
-  for (let i = 0; i < data.count; i++) if (data.childCount[i]! > 0 && collapsed[i] !== base) out.push(data.ids[i]!);
+  for (let i = 0; i < data.count; i++) if (data.childCount[i]! > 0 && collapsed[i] !== base) out.push(idOf(i));
   state.toggled = out.length > 20_000 ? out.slice(0, 20_000) : out;
   saveState();
 }
@@ -496,7 +527,7 @@ function setAll(mode: 'expanded' | 'collapsed'): void {
     let top = selectedRow;
     while (data.parent[top]! >= 0) top = data.parent[top]!;
     selectedRow = top;
-    state.selected = data.ids[top];
+    state.selected = idOf(top);
   }
   relist();
   generation++;
@@ -573,7 +604,7 @@ function goToMatch(dir: 1 | -1, fromSelection = false): void {
   if (fromSelection && selectedRow >= 0 && isMatch[selectedRow]) row = selectedRow;
   else row = from < 0 ? (dir === 1 ? matches[0]! : matches[matches.length - 1]!) : nextMatch(matches, from, dir);
   currentMatch = indexOfRow(matches, row);
-  select(row, 'follow');
+  select(row, 'follow', true);
   updateCount();
 }
 
@@ -590,8 +621,8 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       onMatches(m);
       break;
     case 'reveal': {
-      const r = rowOfId.get(m.spanId);
-      if (r !== undefined && r !== selectedRow) select(r, 'quiet');
+      const r = rowOf(m.spanId);
+      if (r !== undefined && r !== selectedRow) select(r, 'quiet', true);
       break;
     }
     case 'message':
@@ -774,10 +805,20 @@ ruler.addEventListener('dblclick', () => setZoom(...full()));
 rulerDrag.hidden = true;
 overviewDrag.hidden = true;
 
+let seenSize = '';
+let overviewTimer: ReturnType<typeof setTimeout> | undefined;
 new ResizeObserver(() => {
+  const size = `${body.clientWidth}x${body.clientHeight}`;
+  if (size === seenSize) return;
+  seenSize = size;
   renderRuler();
   renderRows();
-  drawOverviewNow();
+  // Redrawn after the frame (and once per burst of resizes): it is the one pass over every span.
+  if (overviewTimer !== undefined) clearTimeout(overviewTimer);
+  overviewTimer = setTimeout(() => {
+    overviewTimer = undefined;
+    drawOverviewNow();
+  }, 50);
 }).observe(body);
 
 // VS Code swaps the body's theme class (vscode-light/dark/high-contrast): redraw what uses colours by value.

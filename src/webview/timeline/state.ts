@@ -6,6 +6,8 @@
  */
 
 export interface TimelineState {
+  /** The store and run on show: the host reopens them after a window reload. */
+  storeId?: string;
   runId?: string;
   /** 'expanded': every row open except `toggled`; 'collapsed': every row closed except `toggled`. */
   mode: 'expanded' | 'collapsed';
@@ -27,6 +29,7 @@ export function loadTimelineState(raw: unknown): TimelineState {
   const s = initialTimelineState();
   if (typeof raw !== 'object' || raw === null) return s;
   const o = raw as Record<string, unknown>;
+  if (typeof o.storeId === 'string') s.storeId = o.storeId;
   if (typeof o.runId === 'string') s.runId = o.runId;
   if (o.mode === 'collapsed') s.mode = 'collapsed';
   if (Array.isArray(o.toggled)) s.toggled = o.toggled.filter((x): x is string => typeof x === 'string').slice(0, MAX_TOGGLED);
