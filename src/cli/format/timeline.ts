@@ -33,6 +33,8 @@ export function renderTimeline(layout: TimelineLayout, opts: TimelineTextOptions
   const barW = Math.max(MIN_BAR, width - labelW - durW - markW - 4);
   const a = layout.axisStart;
   const span = layout.axisEnd - a || 1;
+  // Indentation takes at most half the label, so the name (and a deep row's depth) stays readable.
+  const maxIndent = Math.min(MAX_INDENT_DEPTH, Math.floor(labelW / 4));
   const col = (ms: number): number => Math.max(0, Math.min(barW, ((ms - a) / span) * barW));
 
   const lines: string[] = [];
@@ -52,8 +54,8 @@ export function renderTimeline(layout: TimelineLayout, opts: TimelineTextOptions
     const s = layout.spans[r]!;
     const depth = layout.depth[r]!;
     const status = STATUSES[layout.status[r]!] ?? 'unset';
-    const note = depth > MAX_INDENT_DEPTH ? `[${depth}] ` : '';
-    const label = truncate(`${'  '.repeat(Math.min(depth, MAX_INDENT_DEPTH))}${statusMark(status)} ${note}${clean(s.name || s.id)}`, labelW);
+    const note = depth > maxIndent ? `[${depth}] ` : '';
+    const label = truncate(`${'  '.repeat(Math.min(depth, maxIndent))}${statusMark(status)} ${note}${clean(s.name || s.id)}`, labelW);
     const on = opts.critical && layout.critical.onPath[r] === 1;
 
     cells.fill(' ');

@@ -55,6 +55,8 @@ export function registerTimeline(ctx: CommandContext): vscode.Disposable[] {
     registry: ctx.registry,
     openSpan: async (target, avoid) => {
       await vscode.commands.executeCommand('spanlens.openSpan', { ...target, avoid });
+      const entry = ctx.registry.get(target.storeId);
+      if (entry && ctx.view.visible) await revealInRunsView(ctx.provider, ctx.view, entry, target.run.id, target.span.id);
     },
     followSpan: async (entry, run, span) => {
       if (SpanDetailsPanel.current) SpanDetailsPanel.show(ctx.extension, { storeId: entry.id, run, span });

@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { computeLayout, type TimelineLayout } from '../../analysis/timeline/layout';
 import { encodeTimeline } from '../../analysis/timeline/encode';
 import { matchRows } from '../../analysis/timeline/match';
+import { formatStart } from '../../model/format';
 import type { Run } from '../../model/types';
 import {
   isTimelinePageMessage,
@@ -239,7 +240,9 @@ export class TimelinePanel {
   }
 }
 
-function title(run: Run): string {
+/** "Timeline: enrich_customers 14:03:22": the start tells runs of one pipeline apart. */
+export function title(run: Run): string {
   const name = run.name || run.id;
-  return `Timeline: ${name.length > MAX_TITLE_NAME ? `${name.slice(0, MAX_TITLE_NAME - 1)}\u2026` : name}`;
+  const start = run.startMs !== undefined ? ` ${formatStart(run.startMs)}` : '';
+  return `Timeline: ${name.length > MAX_TITLE_NAME ? `${name.slice(0, MAX_TITLE_NAME - 1)}\u2026` : name}${start}`;
 }

@@ -278,6 +278,7 @@ function makeSlot(): RowSlot {
   const err = el('span', 'tl-err');
   track.append(bar, err);
   row.append(label, track);
+  row.hidden = true; // shown once it holds a row
   spacer.append(row);
   return { el: row, indent, twisty, dot, name, dur, self, track, bar, err, crit: [], pos: -1, key: '' };
 }

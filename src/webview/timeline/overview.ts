@@ -80,7 +80,9 @@ export function drawOverview(canvas: HTMLCanvasElement, d: TimelineData, c: Over
     for (let k = crit.offsets[r]!; k < crit.offsets[r + 1]!; k++) {
       const x0 = Math.floor(((crit.start[k]! - a) / span) * w);
       const x1 = Math.max(x0 + 1, Math.ceil(((crit.end[k]! - a) / span) * w));
-      ctx.rect(x0, y, x1 - x0, Math.max(2 * ratio, lineH));
+      // A thin line along the row's foot: with few rows (tall lines) it must not hide the bars.
+      const ch = Math.min(lineH, Math.max(2 * ratio, lineH / 4));
+      ctx.rect(x0, y + lineH - ch, x1 - x0, ch);
     }
   }
   ctx.fill();
