@@ -17,11 +17,11 @@ export interface TimelineRunInfo {
   startMs?: number;
 }
 
-export interface TimelineData {
+/** The layout's columns (all but the host-side span objects), plus what the page shows as text. */
+export interface TimelineData extends Omit<TimelineLayout, 'spans'> {
   /** Bumped by the host on every new reading of the run (live runs grow). */
   version: number;
   run: TimelineRunInfo;
-  count: number;
   /**
    * The span ids, joined by U+0000 (one string crosses to the webview far faster than 100,000);
    * a U+0000 inside an id is sent as U+FFFD. Split with `splitIds`.
@@ -30,23 +30,9 @@ export interface TimelineData {
   /** Distinct span names; `nameIndex[row]` points into it. */
   names: string[];
   nameIndex: Uint32Array;
-  depth: Uint32Array;
-  parent: Int32Array;
-  subtreeEnd: Uint32Array;
-  childCount: Uint32Array;
-  start: Float64Array;
-  end: Float64Array;
-  running: Uint8Array;
-  /** Index in STATUSES. */
-  status: Uint8Array;
-  self: Float64Array;
-  critical: { onPath: Uint8Array; offsets: Uint32Array; start: Float64Array; end: Float64Array };
   /** Rows with an error, ascending, and the error's first line for each. */
   errorRows: Uint32Array;
   errorText: string[];
-  axisStart: number;
-  axisEnd: number;
-  maxDepth: number;
 }
 
 const MAX_ERROR_LINE = 300;
@@ -109,27 +95,15 @@ export function encodeTimeline(run: Run, layout: TimelineLayout, version: number
   }
   const info: TimelineRunInfo = { id: run.id, name: run.name || run.id, status: run.status, store: run.store, storeLabel: storeLabel(run.store) };
   if (run.startMs !== undefined) info.startMs = run.startMs;
+  const { spans: _spans, ...columns } = layout;
   return {
+    ...columns,
     version,
     run: info,
-    count: n,
     ids: (nul ? ids.map((id) => id.split(ID_SEPARATOR).join('\uFFFD')) : ids).join(ID_SEPARATOR),
     names,
     nameIndex,
-    depth: layout.depth,
-    parent: layout.parent,
-    subtreeEnd: layout.subtreeEnd,
-    childCount: layout.childCount,
-    start: layout.start,
-    end: layout.end,
-    running: layout.running,
-    status: layout.status,
-    self: layout.self,
-    critical: layout.critical,
     errorRows: Uint32Array.from(errorRows),
     errorText,
-    axisStart: layout.axisStart,
-    axisEnd: layout.axisEnd,
-    maxDepth: layout.maxDepth,
   };
 }

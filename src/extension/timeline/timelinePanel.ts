@@ -175,7 +175,7 @@ export class TimelinePanel {
       if (seq !== this.loadSeq) return;
       this.layout = computeLayout(roots);
       this.version++;
-      log().debug(`Timeline of ${found.id}: ${this.layout.count} spans laid out in ${Date.now() - t0} ms`);
+      log().info(`Timeline of run ${found.id}: ${this.layout.count} spans read and laid out in ${Date.now() - t0} ms`);
       this.sendData();
     } catch (e) {
       logError(`Laying out the timeline of run ${this.run.id} in ${entry.id} failed`, e);
