@@ -32,6 +32,20 @@ const THEME = `:root{--vscode-font-family:system-ui,sans-serif;--vscode-font-siz
 --vscode-input-background:#3c3c3c;--vscode-input-foreground:#cccccc;--vscode-panel-border:#80808059;--vscode-editor-selectionBackground:#264f78;
 --vscode-editorIndentGuide-background:#404040}`;
 
+const OTHER_THEMES: Record<string, string> = {
+  'vscode-light': `:root{--vscode-foreground:#3b3b3b;--vscode-editor-background:#ffffff;--vscode-editor-foreground:#3b3b3b;--vscode-descriptionForeground:#717171;
+--vscode-charts-blue:#1a85ff;--vscode-charts-red:#e51400;--vscode-charts-yellow:#bf8803;--vscode-charts-orange:#d18616;--vscode-errorForeground:#e51400;
+--vscode-list-hoverBackground:#f2f2f2;--vscode-list-activeSelectionBackground:#e8e8e8;--vscode-list-activeSelectionForeground:#000000;--vscode-list-inactiveSelectionBackground:#e4e6f1;
+--vscode-editor-findMatchHighlightBackground:rgba(234,92,0,.33);--vscode-editor-findMatchBackground:#a8ac94;--vscode-button-background:#005fb8;--vscode-button-foreground:#ffffff;
+--vscode-button-secondaryBackground:#e5e5e5;--vscode-button-secondaryForeground:#3b3b3b;--vscode-input-background:#ffffff;--vscode-input-foreground:#3b3b3b;--vscode-input-border:#cecece;
+--vscode-panel-border:#e5e5e5;--vscode-editorIndentGuide-background:#d3d3d3}`,
+  'vscode-high-contrast': `:root{--vscode-foreground:#ffffff;--vscode-editor-background:#000000;--vscode-editor-foreground:#ffffff;--vscode-descriptionForeground:#ffffff;
+--vscode-charts-blue:#3794ff;--vscode-charts-red:#f48771;--vscode-charts-yellow:#ffd700;--vscode-charts-orange:#f38518;--vscode-errorForeground:#f48771;
+--vscode-contrastBorder:#6fc3df;--vscode-contrastActiveBorder:#f38518;--vscode-list-activeSelectionBackground:#000000;--vscode-list-focusOutline:#f38518;
+--vscode-button-background:#000000;--vscode-button-border:#6fc3df;--vscode-button-secondaryBackground:#000000;--vscode-input-background:#000000;--vscode-input-border:#6fc3df;
+--vscode-panel-border:#6fc3df;--vscode-editorIndentGuide-background:#ffffff}`,
+};
+
 const HARNESS = `<!DOCTYPE html><html><head><meta charset="UTF-8"><style>${THEME}</style>
 <link rel="stylesheet" href="${ORIGIN}/timeline.css"></head><body class="vscode-dark"><main id="root"></main>
 <script>
@@ -160,6 +174,23 @@ export async function timelinePageBench(root: string, cacheDir: string, spans = 
     }
     await page.waitForTimeout(300);
     await shot(page, shots, 'timeline-first-paint');
+    // The other theme kinds, as VS Code switches them (body class + variables), for a look.
+    for (const [kind, vars] of Object.entries(OTHER_THEMES)) {
+      await page.evaluate(([k, v]) => {
+        document.body.className = k!;
+        const st = document.createElement('style');
+        st.id = 'theme-override';
+        document.getElementById('theme-override')?.remove();
+        st.textContent = v!;
+        document.head.appendChild(st);
+      }, [kind, vars]);
+      await page.waitForTimeout(300);
+      await shot(page, shots, `timeline-${kind}`);
+    }
+    await page.evaluate(() => {
+      document.getElementById('theme-override')?.remove();
+      document.body.className = 'vscode-dark';
+    });
 
     // End: from the key event to the last row painted, selected.
     await page.focus('.tl-body');

@@ -101,3 +101,19 @@ describe('timeline page: ticks and state', () => {
     expect(loadTimelineState('junk').mode).toBe('expanded');
   });
 });
+
+describe('Span Details: the Open Timeline button', () => {
+  it('is on every span and sends openTimeline with the span', async () => {
+    const { buildSpanDetailsView } = await import('../../../src/extension/details/viewModel');
+    const { renderDetails } = await import('../../../src/webview/render');
+    const { initialState } = await import('../../../src/webview/state');
+    const { find, textContent } = await import('../../../src/webview/vdom');
+    const { isPageMessage } = await import('../../../src/webview/protocol');
+    const { makeRun, makeSpan } = await import('../webview/helpers');
+    const view = buildSpanDetailsView({ storeId: '/p/flujo_ops.db', run: makeRun(), span: makeSpan(), promptPreviewLength: 500 });
+    const button = find(renderDetails(view, initialState()).root, (el) => el.attrs['data-action'] === 'open-timeline');
+    expect(button && textContent(button)).toBe('Open Timeline');
+    expect(isPageMessage({ type: 'openTimeline', spanId: 's1' })).toBe(true);
+    expect(isPageMessage({ type: 'openTimeline' })).toBe(false);
+  });
+});
