@@ -183,7 +183,9 @@ export type TimelinePageMessage =
   | { type: 'ready' }
   /** A row was selected: `open` (click, Enter) shows Span Details and the source; otherwise only the selection follows. */
   | { type: 'select'; spanId: string; open: boolean; row: number; version: number }
-  | { type: 'filter'; seq: number; query: string };
+  | { type: 'filter'; seq: number; query: string }
+  /** A reading's first rows are on screen: `ms` from the message's arrival to that frame (the host logs it). */
+  | { type: 'painted'; version: number; ms: number };
 
 function isTypedArrayLike(v: unknown): boolean {
   return ArrayBuffer.isView(v) || Array.isArray(v);
@@ -199,6 +201,8 @@ export function isTimelinePageMessage(m: unknown): m is TimelinePageMessage {
       return typeof o.spanId === 'string' && typeof o.open === 'boolean' && Number.isInteger(o.row) && typeof o.version === 'number';
     case 'filter':
       return typeof o.seq === 'number' && typeof o.query === 'string' && o.query.length <= 2000;
+    case 'painted':
+      return typeof o.version === 'number' && typeof o.ms === 'number';
     default:
       return false;
   }

@@ -98,6 +98,9 @@ export class TimelinePanel {
   private loadSeq = 0;
   private readonly disposables: vscode.Disposable[] = [];
   private pageReady = false;
+  /** When the last data message was posted, for the log line the page's `painted` answers. */
+  private sentAt = 0;
+  private readonly openedAt = Date.now();
 
   private constructor(
     private readonly host: TimelineHost,
@@ -185,7 +188,9 @@ export class TimelinePanel {
 
   private sendData(): void {
     if (!this.layout || !this.pageReady) return;
-    this.post({ type: 'data', data: encodeTimeline(this.run, this.layout, this.version) });
+    const data = encodeTimeline(this.run, this.layout, this.version);
+    this.sentAt = Date.now();
+    this.post({ type: 'data', data });
     if (this.pendingReveal !== undefined) {
       this.post({ type: 'reveal', spanId: this.pendingReveal });
       this.pendingReveal = undefined;
@@ -206,6 +211,11 @@ export class TimelinePanel {
         this.pageReady = true;
         if (this.layout) this.sendData();
         else this.say('loading', `Reading run ${this.run.id}\u2026`);
+        return;
+      case 'painted':
+        if (m.version === this.version) {
+          log().info(`Timeline of run ${this.run.id}: rows on screen ${Date.now() - this.sentAt} ms after the data was posted (page ${m.ms} ms); ${Date.now() - this.openedAt} ms since the tab opened`);
+        }
         return;
       case 'filter': {
         const layout = this.layout;

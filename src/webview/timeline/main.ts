@@ -168,6 +168,7 @@ function saveState(): void {
 // ---- applying host data ----
 
 function onData(raw: TimelineData): void {
+  const arrived = performance.now();
   let d: TimelineData;
   try {
     d = readData(raw);
@@ -213,7 +214,12 @@ function onData(raw: TimelineData): void {
   renderRows();
   renderRuler();
   // The overview is drawn once the first rows are painted (a task after the frame): it is the one pass over every span.
-  requestAnimationFrame(() => setTimeout(drawOverviewNow, 0));
+  requestAnimationFrame(() =>
+    setTimeout(() => {
+      post({ type: 'painted', version: d.version, ms: Math.round(performance.now() - arrived) });
+      drawOverviewNow();
+    }, 0),
+  );
   if (state.query.trim() !== '') sendFilter();
 }
 
