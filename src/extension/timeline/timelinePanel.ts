@@ -124,6 +124,14 @@ export class TimelinePanel {
       host.registry.onDidChangeStore((e) => {
         if (e.id === this.entry.id) this.scheduleReload();
       }),
+      // The store was removed from the Runs view: say so rather than show a reading nobody updates.
+      host.registry.onDidChangeStores(() => {
+        if (host.registry.get(this.entry.id) !== this.entry) {
+          this.layout = undefined;
+          this.loadSeq++;
+          this.say('gone', `${this.entry.basename} is no longer open in Spanlens.`);
+        }
+      }),
     );
     void this.load();
   }

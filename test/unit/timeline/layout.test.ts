@@ -184,3 +184,71 @@ describe('timeline layout at 100,000 spans', () => {
     expect(data.errorText[0]).toBe('boom');
   });
 });
+
+/**
+ * Jaeger's algorithm as it reads (jaeger-ui computeCriticalPath): recursive, on span objects,
+ * after sanitizing (children clipped to the parent, children outside dropped). The iterative
+ * column version must give the same sections on any tree.
+ */
+function referencePath(spans: Span[]): string[] {
+  interface N { id: string; s: number; e: number; os: number; kids: N[] }
+  const byId = new Map<string, N>();
+  for (const sp of spans) byId.set(sp.id, { id: sp.id, s: sp.startOffsetMs, e: sp.startOffsetMs + (sp.durationMs ?? 0), os: sp.startOffsetMs, kids: [] });
+  const roots: N[] = [];
+  for (const sp of spans) {
+    const n = byId.get(sp.id)!;
+    const p = sp.parentId === null ? undefined : byId.get(sp.parentId);
+    (p ? p.kids : roots).push(n);
+  }
+  let axisEnd = 0;
+  for (const n of byId.values()) axisEnd = Math.max(axisEnd, n.e);
+  const run: N = { id: '(run)', s: 0, e: axisEnd, os: 0, kids: roots };
+  const sanitize = (p: N): void => {
+    p.kids = p.kids.filter((c) => !(c.s > p.e || c.e < p.s));
+    for (const c of p.kids) {
+      c.s = Math.max(c.s, p.s);
+      c.e = Math.min(c.e, p.e);
+      sanitize(c);
+    }
+  };
+  sanitize(run);
+  const out: Array<[number, number, string]> = [];
+  const walk = (n: N, bound: number): void => {
+    // Children by end, latest first; ties: earlier (clipped) start first, then the one recorded first.
+    const order = n.kids.map((c, i) => [c, i] as const).sort((a, b) => b[0].e - a[0].e || a[0].s - b[0].s || a[0].os - b[0].os || a[1] - b[1]).map(([c]) => c);
+    for (const c of order) {
+      if (c.e > bound) continue;
+      if (n !== run && c.e < bound) out.push([c.e, bound, n.id]);
+      walk(c, c.e);
+      bound = c.s;
+    }
+    if (n !== run && bound > n.s) out.push([n.s, bound, n.id]);
+  };
+  walk(run, run.e);
+  return out.sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([s, e, id]) => `${id}[${s}-${e}]`);
+}
+
+describe('critical path against a recursive reference', () => {
+  it('agrees on 2,000 random trees with overlaps, zero-length spans, late children and orphans', () => {
+    let seed = 42;
+    const rnd = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let t = 0; t < 2000; t++) {
+      const spans: Span[] = [span('s0', null, 0, 100)];
+      const n = 2 + Math.floor(rnd() * 25);
+      for (let i = 1; i < n; i++) {
+        const orphan = rnd() < 0.08;
+        const parent = orphan ? 'missing' : `s${Math.floor(rnd() * i)}`;
+        const start = Math.floor(rnd() * 110);
+        const dur = rnd() < 0.1 ? 0 : Math.floor(rnd() * 60);
+        spans.push(span(`s${i}`, parent, start, dur));
+      }
+      const l = layoutOf(spans);
+      const mine = path(l).sort();
+      const ref = referencePath(spans).sort();
+      expect(mine, `tree ${t}: ${JSON.stringify(spans.map((s) => [s.id, s.parentId, s.startOffsetMs, s.durationMs]))}`).toEqual(ref);
+    }
+  });
+});
