@@ -216,6 +216,7 @@ export class TimelinePanel {
   private async onPageMessage(m: TimelinePageMessage): Promise<void> {
     switch (m.type) {
       case 'ready':
+        log().info(`Timeline page of run ${this.run.id} ready ${Date.now() - this.openedAt} ms after the tab opened`);
         this.pageReady = true;
         if (this.layout) this.sendData();
         else this.say('loading', `Reading run ${this.run.id}\u2026`);
