@@ -4,7 +4,7 @@
  * or anything node-only.
  */
 import type { Status } from '../model/types';
-import type { TimelineData } from '../analysis/timeline/encode';
+import type { TimelineData, TimelineWire } from '../analysis/timeline/encode';
 
 /** The webview's `viewType`; also the key of its `WebviewPanelSerializer`. */
 export const SPAN_DETAILS_VIEW_TYPE = 'spanlens.spanDetails';
@@ -167,11 +167,11 @@ export function isHostMessage(m: unknown): m is HostMessage {
 /** The timeline's `viewType`: one editor tab per run. */
 export const TIMELINE_VIEW_TYPE = 'spanlens.timeline';
 
-export type { TimelineData };
+export type { TimelineData, TimelineWire };
 
 export type TimelineHostMessage =
   /** The whole run, laid out (typed arrays; sent again, with a higher version, when a live run grows). */
-  | { type: 'data'; data: TimelineData }
+  | { type: 'data'; data: TimelineWire }
   /** The rows matching the filter box's query `seq` (ascending), and what the parser did not understand. */
   | { type: 'matches'; seq: number; rows: Uint32Array; hints: string[]; empty: boolean }
   /** Select this span (the Runs view's selection moved to it); the page does not answer with `select`. */
@@ -208,7 +208,7 @@ export function isTimelinePageMessage(m: unknown): m is TimelinePageMessage {
   }
 }
 
-const DATA_COLUMNS = ['nameIndex', 'depth', 'parent', 'subtreeEnd', 'childCount', 'start', 'end', 'running', 'status', 'self', 'errorRows'] as const;
+const DATA_COLUMNS = ['nameIndex', 'depth', 'subtreeEnd', 'start', 'end', 'running', 'status', 'self', 'errorRows'] as const;
 
 export function isTimelineHostMessage(m: unknown): m is TimelineHostMessage {
   if (typeof m !== 'object' || m === null) return false;

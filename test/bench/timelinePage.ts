@@ -13,7 +13,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { chromium, type Page } from 'playwright-core';
-import { encodeTimeline, type TimelineData } from '../../src/analysis/timeline/encode';
+import { encodeTimeline, type TimelineWire } from '../../src/analysis/timeline/encode';
 import { computeLayout } from '../../src/analysis/timeline/layout';
 import { matchRows } from '../../src/analysis/timeline/match';
 import { buildSpanTree } from '../../src/analysis/tree';
@@ -84,7 +84,7 @@ function ensureTrace(dir: string, root: string, spans: number): string {
 }
 
 /** Typed arrays as plain arrays: what Playwright can hand to page.evaluate. */
-function plain(d: TimelineData): unknown {
+function plain(d: TimelineWire): unknown {
   const conv = (v: unknown): unknown => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(d)) out[k] = k === 'critical' ? Object.fromEntries(Object.entries(v as object).map(([ck, cv]) => [ck, conv(cv)])) : conv(v);
@@ -135,9 +135,9 @@ export async function timelinePageBench(root: string, cacheDir: string, spans = 
       const c = o.critical as Record<string, unknown>;
       w.__data = {
         ...o,
-        nameIndex: t(o.nameIndex, Uint32Array), depth: t(o.depth, Uint32Array), parent: t(o.parent, Int32Array),
-        subtreeEnd: t(o.subtreeEnd, Uint32Array), childCount: t(o.childCount, Uint32Array), start: t(o.start, Float64Array),
-        end: t(o.end, Float64Array), running: t(o.running, Uint8Array), status: t(o.status, Uint8Array), self: t(o.self, Float64Array),
+        nameIndex: t(o.nameIndex, Uint32Array), depth: t(o.depth, Uint32Array),
+        subtreeEnd: t(o.subtreeEnd, Uint32Array), start: t(o.start, Float64Array),
+        end: t(o.end, Float64Array), running: t(o.running, Uint8Array), status: t(o.status, Uint8Array), self: t(o.self, Float32Array),
         errorRows: t(o.errorRows, Uint32Array),
         critical: { onPath: t(c.onPath, Uint8Array), offsets: t(c.offsets, Uint32Array), start: t(c.start, Float64Array), end: t(c.end, Float64Array) },
       };

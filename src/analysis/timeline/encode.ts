@@ -17,7 +17,10 @@ export interface TimelineRunInfo {
   startMs?: number;
 }
 
-/** The layout's columns (all but the host-side span objects), plus what the page shows as text. */
+/**
+ * What the page works with: the layout's columns (all but the host-side span objects), plus
+ * what it shows as text. It arrives as a smaller TimelineWire (`decodeTimeline`).
+ */
 export interface TimelineData extends Omit<TimelineLayout, 'spans'> {
   /** Bumped by the host on every new reading of the run (live runs grow). */
   version: number;
@@ -33,6 +36,17 @@ export interface TimelineData extends Omit<TimelineLayout, 'spans'> {
   /** Rows with an error, ascending, and the error's first line for each. */
   errorRows: Uint32Array;
   errorText: string[];
+}
+
+/**
+ * The message's form of TimelineData, a third smaller (it crosses a websocket in remote and web
+ * VS Code): `parent` and `childCount` are left out (the page derives them from `depth` and
+ * `subtreeEnd`), self times are 32-bit (text only), and a span on the critical path from its
+ * start to its end is `onPath` 2 with no section listed (most leaves on the path are).
+ */
+export interface TimelineWire extends Omit<TimelineData, 'parent' | 'childCount' | 'self' | 'critical'> {
+  self: Float32Array;
+  critical: { onPath: Uint8Array; offsets: Uint32Array; start: Float64Array; end: Float64Array };
 }
 
 const MAX_ERROR_LINE = 300;
@@ -67,7 +81,7 @@ export function storeLabel(store: string): string {
   return store.split(/[\\/]/).filter(Boolean).pop() ?? store;
 }
 
-export function encodeTimeline(run: Run, layout: TimelineLayout, version: number): TimelineData {
+export function encodeTimeline(run: Run, layout: TimelineLayout, version: number): TimelineWire {
   const n = layout.count;
   const ids: string[] = new Array<string>(n);
   let nul = false;
@@ -95,9 +109,11 @@ export function encodeTimeline(run: Run, layout: TimelineLayout, version: number
   }
   const info: TimelineRunInfo = { id: run.id, name: run.name || run.id, status: run.status, store: run.store, storeLabel: storeLabel(run.store) };
   if (run.startMs !== undefined) info.startMs = run.startMs;
-  const { spans: _spans, ...columns } = layout;
+  const { spans: _spans, parent: _parent, childCount: _childCount, self, critical, ...columns } = layout;
   return {
     ...columns,
+    self: Float32Array.from(self),
+    critical: compactSections(critical, layout.start, layout.end),
     version,
     run: info,
     ids: (nul ? ids.map((id) => id.split(ID_SEPARATOR).join('\uFFFD')) : ids).join(ID_SEPARATOR),
@@ -105,5 +121,26 @@ export function encodeTimeline(run: Run, layout: TimelineLayout, version: number
     nameIndex,
     errorRows: Uint32Array.from(errorRows),
     errorText,
+  };
+}
+
+/** Sections that are a whole span become `onPath` 2 and are not listed. */
+function compactSections(c: TimelineData['critical'], start: Float64Array, end: Float64Array): TimelineWire['critical'] {
+  const n = c.onPath.length;
+  const onPath = Uint8Array.from(c.onPath);
+  const offsets = new Uint32Array(n + 1);
+  const keep: number[] = [];
+  for (let r = 0; r < n; r++) {
+    const a = c.offsets[r]!;
+    const b = c.offsets[r + 1]!;
+    if (b - a === 1 && c.start[a] === start[r] && c.end[a] === end[r]) onPath[r] = 2;
+    else for (let k = a; k < b; k++) keep.push(k);
+    offsets[r + 1] = keep.length;
+  }
+  return {
+    onPath,
+    offsets,
+    start: Float64Array.from(keep, (k) => c.start[k]!),
+    end: Float64Array.from(keep, (k) => c.end[k]!),
   };
 }

@@ -5,7 +5,7 @@
  * scrolling), so 100,000 spans scroll like 100. Every string from the data is set as text.
  */
 import { STATUSES } from '../../model/types';
-import { isTimelineHostMessage, type TimelineData, type TimelineHostMessage, type TimelinePageMessage } from '../protocol';
+import { isTimelineHostMessage, type TimelineData, type TimelineHostMessage, type TimelinePageMessage, type TimelineWire } from '../protocol';
 import { splitIds } from '../../analysis/timeline/encode';
 import { readData } from './data';
 import { drawOverview, overviewColors, type OverviewColors } from './overview';
@@ -167,7 +167,7 @@ function saveState(): void {
 
 // ---- applying host data ----
 
-function onData(raw: TimelineData): void {
+function onData(raw: TimelineWire): void {
   const arrived = performance.now();
   let d: TimelineData;
   try {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSpanTree } from '../../../src/analysis/tree';
 import { computeLayout, type TimelineLayout } from '../../../src/analysis/timeline/layout';
 import { encodeTimeline } from '../../../src/analysis/timeline/encode';
+import { readData } from '../../../src/webview/timeline/data';
 import type { Run, Span } from '../../../src/model/types';
 
 /** `span('b', 'a', 10, 20)`: id b under a, from 10 ms for 20 ms (duration undefined = running). */
@@ -182,6 +183,11 @@ describe('timeline layout at 100,000 spans', () => {
     expect(data.names.length).toBeLessThan(l.count);
     expect(data.errorRows.length).toBe(spans.filter((s) => s.error).length);
     expect(data.errorText[0]).toBe('boom');
+    // The page gets the same tree and critical path back from the smaller message.
+    const back = readData(data);
+    expect(back.parent).toEqual(l.parent);
+    expect(back.critical.offsets).toEqual(l.critical.offsets);
+    expect(back.critical.start).toEqual(l.critical.start);
   });
 });
 

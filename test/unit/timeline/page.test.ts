@@ -29,7 +29,7 @@ function data() {
 
 describe('timeline page: rows', () => {
   it('lists expanded rows and skips collapsed subtrees in one step', () => {
-    const d = data();
+    const d = readData(data());
     const collapsed = new Uint8Array(d.count);
     expect(Array.from(visibleRows(d, collapsed))).toEqual([0, 1, 2, 3, 4]);
     collapsed[1] = 1;
@@ -53,6 +53,27 @@ describe('timeline page: rows', () => {
 });
 
 describe('timeline page: data from the host', () => {
+  it('decodes to the layout it was encoded from: parents, child counts, every critical section', () => {
+    const spans = [
+      span('root', null, 0, 100),
+      span('a', 'root', 0, 40),
+      span('a1', 'a', 1, 10),
+      span('b', 'root', 50, 50),
+      span('b1', 'b', 60, 5),
+    ];
+    const layout = computeLayout(buildSpanTree(spans));
+    const wire = encodeTimeline(run, layout, 1);
+    // Leaves on the path from end to end travel as a flag, not a section.
+    expect(wire.critical.start.length).toBeLessThan(layout.critical.start.length);
+    const d = readData(wire);
+    expect(Array.from(d.parent)).toEqual(Array.from(layout.parent));
+    expect(Array.from(d.childCount)).toEqual(Array.from(layout.childCount));
+    expect(Array.from(d.critical.onPath)).toEqual(Array.from(layout.critical.onPath));
+    expect(Array.from(d.critical.offsets)).toEqual(Array.from(layout.critical.offsets));
+    expect(Array.from(d.critical.start)).toEqual(Array.from(layout.critical.start));
+    expect(Array.from(d.critical.end)).toEqual(Array.from(layout.critical.end));
+  });
+
   it('is one typed message: ids in one string (a NUL inside an id replaced), names once, error first lines', () => {
     const d = data();
     expect(isTimelineHostMessage({ type: 'data', data: d })).toBe(true);
@@ -66,7 +87,9 @@ describe('timeline page: data from the host', () => {
     const d = readData(round);
     expect(d.start).toBeInstanceOf(Float64Array);
     expect(Array.from(d.parent)).toEqual([-1, 0, 1, 0, 3]);
-    expect(() => readData({ ...round, parent: [0, 0, 1, 0, 3] })).toThrow(/inconsistent/);
+    expect(Array.from(d.childCount)).toEqual([2, 1, 0, 1, 0]);
+    expect(() => readData({ ...round, depth: [0, 2, 1, 1, 2] })).toThrow(/inconsistent/);
+    expect(() => readData({ ...round, subtreeEnd: [5, 3, 3, 5, 9] })).toThrow(/inconsistent/);
     expect(() => readData({ ...round, depth: [0, 1] })).toThrow(/depth/);
     expect(isTimelineHostMessage({ type: 'data', data: { ...round, ids: ['a'] } })).toBe(false);
   });
