@@ -199,4 +199,18 @@ describe('Trace Timeline', () => {
     await moveMouseAway(page);
     await vs.screenshot('timeline-big-end');
   });
+
+  test('a timeline hidden behind another tab comes back as it was left (getState/setState)', async () => {
+    const failed = scenarioRun(manifest, 'failedTraceback');
+    // The 100,000-span timeline covers it in the same editor group; its page was unloaded (retainContextWhenHidden off).
+    const tab = editorTab(page, tabTitle(failed));
+    await tab.first().click();
+    const frame = await webviewFrame(page, tabTitle(failed));
+    await expect.poll(() => rowNames(frame), { timeout: 20_000 }).toEqual(['pipeline_run', 'load_customers', 'score_risk']);
+    // The filter test left the selection on pipeline_run (Enter stepped from score_risk to the next match).
+    await expect.poll(() => frame.locator('.tl-row.selected .tl-name').textContent(), { timeout: 10_000 }).toBe('pipeline_run');
+    expect(await frame.getByRole('button', { name: 'Critical path' }).getAttribute('aria-pressed')).toBe('true');
+    await moveMouseAway(page);
+    await vs.screenshot('timeline-restored');
+  });
 });
