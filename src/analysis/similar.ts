@@ -13,6 +13,7 @@
  * Pure functions over the model, plus `collectFailureCandidates`, which reads a TraceStore's
  * recent failures through its interface (no format, no 'vscode').
  */
+import { parseErrorText } from '../model/errors';
 import type { Run, Span, SpanError } from '../model/types';
 import type { TraceStore } from '../sources/types';
 
@@ -96,7 +97,7 @@ export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number 
  */
 export function failureText(error: SpanError | string | undefined): string {
   if (error === undefined) return '';
-  const e: SpanError = typeof error === 'string' ? { message: error } : error;
+  const e: SpanError = typeof error === 'string' ? parseErrorText(error) : error;
   let message = (e.message ?? '').trim();
   if (/^Traceback \(most recent call last\)/.test(message)) {
     const lines = message.split(/\r?\n/).filter((l) => l.trim() !== '');
@@ -169,7 +170,9 @@ export function findSimilarFailures<C extends { text: string; run?: Pick<Run, 's
   options: SimilarOptions = {},
 ): Array<SimilarFailure<C>> {
   const threshold = options.threshold ?? DEFAULT_SIMILARITY_THRESHOLD;
-  const words = wordSet(target);
+  // The target read as an error is (a pasted `Agent execution failed with KeyError: …` or a whole
+  // traceback compares by what the failure is, as the candidates do).
+  const words = wordSet(failureText(parseErrorText(target)) || target);
   const scores = new Map<string, number>();
   const hits: Array<{ c: C; score: number; i: number }> = [];
   let i = 0;
@@ -222,7 +225,8 @@ export interface CollectOptions {
 export async function collectFailureCandidates(store: TraceStore, options: CollectOptions = {}): Promise<FailureCandidate[]> {
   const maxRuns = options.maxRuns ?? DEFAULT_MAX_FAILED_RUNS;
   const maxSpanRuns = options.maxSpanRuns ?? (store.format === 'claude-flow' ? SERVER_MAX_SPAN_RUNS : DEFAULT_MAX_SPAN_RUNS);
-  const runs = await store.listRuns({ status: 'error', limit: maxRuns });
+  // The newest failures whatever their age, as claude-flow's find_similar_failures reads them.
+  const runs = await store.listRuns({ status: 'error', limit: maxRuns, anyAge: true });
   const perRun: FailureCandidate[][] = runs.map(() => []);
   let next = 0;
   const worker = async (): Promise<void> => {

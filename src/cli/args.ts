@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import { isStatus } from '../model/status';
-import { STATUSES, type Status } from '../model/types';
+import { STATUS_WORD_EXAMPLES, statusFilterFromWord, type StatusWordFilter } from '../model/status';
 import type { StoreFormat } from '../sources/types';
 import { UsageError } from './context';
 
@@ -75,21 +74,15 @@ export function takePositionals(verb: string, positionals: string[], names: stri
   return positionals;
 }
 
-// Stores' own words a user is likely to type, pointing at the normalized one.
-const STATUS_HINTS: Record<string, Status> = {
-  completed: 'ok', success: 'ok', succeeded: 'ok', passed: 'ok',
-  failed: 'error', failure: 'error', err: 'error',
-  in_progress: 'running', started: 'running',
-};
-
-export function statusOption(verb: string, value: string | boolean | undefined): Status | undefined {
+/**
+ * `--status S`: the model's words and a store's own (`failed`, `completed`, `success`, `timeout`;
+ * model/status has the one table). A narrowing word (`timeout`) also keeps its `rawWord`.
+ */
+export function statusWordOption(verb: string, value: string | boolean | undefined): StatusWordFilter | undefined {
   if (typeof value !== 'string') return undefined;
-  const v = value.trim().toLowerCase();
-  if (isStatus(v)) return v;
-  const hint = STATUS_HINTS[v];
-  throw new UsageError(
-    `spanlens ${verb}: unknown status '${value}' — use one of ${STATUSES.join(', ')}${hint ? ` ('${v}' is '${hint}')` : ''}`,
-  );
+  const f = statusFilterFromWord(value);
+  if (f) return f;
+  throw new UsageError(`spanlens ${verb}: unknown status '${value}' — use one of ${STATUS_WORD_EXAMPLES}`);
 }
 
 export function stringOption(value: string | boolean | undefined): string | undefined {

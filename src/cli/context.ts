@@ -14,6 +14,8 @@ export interface CliIO {
   now?: () => number;
   /** Defaults to sources/open's openStore; a test may hand in an in-memory store. */
   open?: (target: string, options?: { format?: StoreFormat }) => Promise<TraceStore>;
+  /** Aborted to stop a long-running verb (the binary: on SIGINT/SIGTERM). */
+  signal?: AbortSignal;
 }
 
 /** A mistake in the command line itself: printed as one line, exit 2. */

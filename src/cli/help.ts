@@ -14,8 +14,11 @@ ${usage.join('\n')}
            a waft project folder (_pyrite/analytics/traces), that folder, or one
            of its daily .jsonl files,
            an OpenTelemetry OTLP/JSON file: the Collector's file exporter .jsonl
-           (one request a line) or one request in a .json,
-           a claude-flow postgres:// URL
+           (one request a line) or one request in a .json, or a folder of such
+           .jsonl files (what \`spanlens receive\` writes),
+           a claude-flow postgres:// URL,
+           or a folder holding one of those (found as VS Code's discovery finds
+           them; with several, they are listed for you to name one)
 <run>    a full run id or any unique part of it (case-insensitive)
 
 Options (every command):
@@ -32,7 +35,8 @@ Lines of a waft or OTLP file that are torn (a crash mid-write) or not JSON are
 skipped, never fatal; their count is a note on stderr (stats --json: skippedLines).
 
 Statuses are normalized to ok, error, running, paused, unset; the store's own
-word is kept as rawStatus.
+word is kept as rawStatus, and --status takes it too (failed, completed,
+success, timeout, …).
 
 Exit codes: 0 ok; 2 bad input (a missing or unreadable store, an unknown or
 ambiguous run id, a bad option), explained in one line on stderr; 1 a bug in

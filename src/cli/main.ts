@@ -1,11 +1,17 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { openStore } from '../sources/open';
+import { findStoresInFolder } from '../sources/storeFiles';
+import { isWaftFolder } from '../sources/waft/sniff';
 import { StoreError, type TraceStore } from '../sources/types';
 import { formatOption, parseVerbArgs, takePositionals } from './args';
 import { UsageError, type CliIO } from './context';
-import { clean } from './format/text';
+import { clean, shellQuote } from './format/text';
 import { globalHelp } from './help';
+import { diffVerb } from './verbs/diff';
 import { getVerb } from './verbs/get';
 import { listVerb } from './verbs/list';
+import { receiveVerb } from './verbs/receive';
 import { showVerb } from './verbs/show';
 import { similarVerb } from './verbs/similar';
 import { searchVerb } from './verbs/search';
@@ -17,7 +23,7 @@ import pkg from '../../package.json';
 
 export type { CliIO, Writer } from './context';
 
-export const VERBS: readonly Verb[] = [listVerb, getVerb, showVerb, traceVerb, spansVerb, statsVerb, similarVerb, searchVerb];
+export const VERBS: readonly Verb[] = [listVerb, getVerb, showVerb, traceVerb, spansVerb, statsVerb, similarVerb, searchVerb, diffVerb, receiveVerb];
 
 export const EXIT_OK = 0;
 export const EXIT_BUG = 1;
@@ -63,12 +69,15 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       values,
       json: values.json === true,
       now: (io.now ?? Date.now)(),
-      open: async (target) => {
+      open: async (named) => {
+        const target = format === undefined && io.open === undefined ? await storeInFolder(named, io) : named;
         const store = await (io.open ?? openStore)(target, format === undefined ? {} : { format });
         opened.push(store);
         return store;
       },
       out: (text) => void io.stdout.write(text),
+      err: (text) => void io.stderr.write(text),
+      signal: io.signal ?? new AbortController().signal,
     });
     if (values.json !== true) noteSkippedLines(opened, io);
     return EXIT_OK;
@@ -77,6 +86,33 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   } finally {
     for (const s of opened) await s.close().catch(() => undefined);
   }
+}
+
+/**
+ * A folder named as the store: the one store inside it, found as the extension's discovery finds
+ * stores (flujo_ops.db, OTLP files, waft traces folders), said on stderr; several are listed for
+ * the user to pick. A waft folder is a store itself; anything else is passed on unchanged.
+ */
+async function storeInFolder(target: string, io: CliIO): Promise<string> {
+  let isDir = false;
+  try {
+    isDir = (await fs.promises.stat(target)).isDirectory();
+  } catch {
+    return target; // openStore says what is wrong with it
+  }
+  if (!isDir || (await isWaftFolder(target))) return target;
+  const found = await findStoresInFolder(target);
+  if (found.length === 0) return target;
+  const shown = found.map((f) => path.relative(process.cwd(), f) || f);
+  if (found.length === 1) {
+    io.stderr.write(`spanlens: reading ${clean(shown[0]!)} (the trace store in ${clean(target)})\n`);
+    return found[0]!;
+  }
+  const list = shown.slice(0, 8).map((f) => shellQuote(f)).join(', ');
+  throw new StoreError(
+    `${target}: is a folder with ${found.length} trace stores — name one instead of the folder: ${list}${found.length > 8 ? ', …' : ''}`,
+    target,
+  );
 }
 
 /**
@@ -117,7 +153,17 @@ async function runAsBinary(): Promise<void> {
       throw err;
     });
   }
-  process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
+  // Ctrl+C ends a long-running verb (receive) cleanly, flushing what it holds; a second one ends the process.
+  const stop = new AbortController();
+  const onSignal = (): void => {
+    if (stop.signal.aborted) process.exit(130);
+    stop.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, signal: stop.signal });
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
 }
 
 // Run only as the bundled entry (dist/cli.js is CommonJS); importing main() in tests must not run it.

@@ -18,6 +18,7 @@ import { registerSearchFeatures } from './search';
 import { registerSourceFeatures } from './source';
 import { FailureStatusBar } from './statusBar';
 import { registerTimeline } from './timeline';
+import { registerReceiver } from './receiver/receiverController';
 import { registerPostgresCommands } from './stores/postgresCommands';
 import { RUNS_VIEW_ID, StoreRegistry } from './stores/storeRegistry';
 import { StoreWatcher } from './stores/storeWatcher';
@@ -48,6 +49,8 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerFindSimilar({ extension: context, registry, provider, view }),
     // The Trace Timeline: a waterfall tab per run (src/extension/timeline).
     ...registerTimeline({ extension: context, registry, provider, view }),
+    // The OTLP/HTTP receiver: apps export to it, it writes an ordinary OTLP store the view lists.
+    ...registerReceiver({ extension: context, registry, provider, view }),
     vscode.commands.registerCommand('spanlens.showRecentFailures', async () => {
       await vscode.commands.executeCommand(`${RUNS_VIEW_ID}.focus`);
       await provider.setFilter({ status: 'failed', window: '24h' });

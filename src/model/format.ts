@@ -4,6 +4,7 @@
  * the same input gives the same text on every machine except for the local time zone.
  */
 
+import type { DurationClock, Run } from './types';
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
@@ -86,4 +87,24 @@ export function formatBytes(n: number): string {
     i++;
   }
   return `${v < 100 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
+}
+
+const CLOCK_LABEL: Record<DurationClock, string> = {
+  'root-span': 'root span',
+  record: 'run record',
+  spans: 'first to last span',
+};
+
+/**
+ * Where a run's duration was read, for a view to say beside it: `root span`, with how far the
+ * record's own figure is off when it has one (`root span; run record 13 ms longer`); '' when the
+ * reader did not say. `format` is the caller's duration formatter.
+ */
+export function durationClockNote(run: Pick<Run, 'durationClock' | 'recordDurationMs' | 'durationMs'>, format: (ms: number) => string = formatDuration): string {
+  if (run.durationClock === undefined || run.durationMs === undefined) return '';
+  const label = CLOCK_LABEL[run.durationClock];
+  if (run.recordDurationMs === undefined) return label;
+  const diff = run.recordDurationMs - run.durationMs;
+  if (Math.abs(diff) < 0.5) return label;
+  return `${label}; run record ${format(Math.abs(diff))} ${diff > 0 ? 'longer' : 'shorter'}`;
 }

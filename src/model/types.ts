@@ -51,10 +51,20 @@ export interface Run {
   /** Wall-clock start in epoch milliseconds, where the store records one. */
   startMs?: number;
   durationMs?: number;
+  /**
+   * Which clock `durationMs` is read from, where a reader can tell: the run's root span
+   * (`root-span`, preferred: the system's own measure of the run), the run's record (its end −
+   * start, or a duration it stores), or the extent of its spans.
+   */
+  durationClock?: DurationClock;
+  /** The run record's own duration, kept beside a root span's when both exist (they differ by the record's bookkeeping). */
+  recordDurationMs?: number;
   spanCount: number;
   error?: string;
   attributes: Attributes;
 }
+
+export type DurationClock = 'root-span' | 'record' | 'spans';
 
 export interface Span {
   id: string;

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { StoreError } from './types';
-import { isWaftFolder, sniffJsonStore } from './waft/sniff';
+import { isWaftFolder, jsonlFolderFormat, sniffJsonStore } from './waft/sniff';
 import type { StoreFormat } from './types';
 
 const SQLITE_MAGIC = 'SQLite format 3\0';
@@ -36,9 +36,11 @@ export async function detectFormat(target: string): Promise<Detected> {
   }
   if (st.isDirectory()) {
     if (await isWaftFolder(target)) return { kind: 'store', format: 'waft' };
+    // A folder of OTLP/JSON lines files: what `spanlens receive` writes, or a Collector's rotated output.
+    if ((await jsonlFolderFormat(target)) === 'otlp') return { kind: 'store', format: 'otlp' };
     return {
       kind: 'unsupported',
-      why: `is a folder with no trace store spanlens knows — expected waft's ${WAFT_HINT}; point spanlens at a store file (${FILE_HINT})`,
+      why: `is a folder with no trace store spanlens knows — expected waft's ${WAFT_HINT} or OTLP .jsonl files; point spanlens at a store file (${FILE_HINT})`,
     };
   }
   const head = await readHead(target, SQLITE_MAGIC.length);

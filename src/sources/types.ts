@@ -13,6 +13,22 @@ export interface RunQuery {
   offset?: number;
   /** Only these runs (ids exactly; unknown ones are skipped): search re-reads the runs that changed. */
   ids?: readonly string[];
+  /**
+   * Runs of any age, past a store's default window (claude-flow lists its last 30 days unless
+   * told): `similar` compares the newest failures whenever they happened. Ignored with `sinceMs`.
+   */
+  anyAge?: boolean;
+}
+
+/** What a store's default window left out of a listing: how many runs, and where the window starts. */
+export interface WindowHidden {
+  /** Runs matching the query that started before the window. */
+  count: number;
+  /** The window's start (epoch ms) and its length in days. */
+  sinceMs: number;
+  days: number;
+  /** When the oldest of them started (epoch ms), where there is one. */
+  oldestMs?: number;
 }
 
 export interface SpanSummaryQuery {
@@ -61,6 +77,11 @@ export interface TraceStore {
    * Optional: without it a changed store is indexed again whole.
    */
   runVersions?(): Promise<Map<string, string>>;
+  /**
+   * For a store that lists only recent runs unless asked (claude-flow): how many runs matching
+   * `query` (its status and pipeline) its default window hides. Absent on stores without one.
+   */
+  hiddenByWindow?(query?: RunQuery): Promise<WindowHidden>;
   /** Release memory (sql.js databases are not garbage-collected). */
   close(): Promise<void>;
 }

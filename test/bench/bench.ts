@@ -6,7 +6,8 @@
  * The store is written by test/fixtures/flujo_store.py (python3's sqlite3, WAL mode, the
  * newest runs only in the -wal) once and cached in .spanlens-cache/bench/.
  * Env: BENCH_RUNS (20000) × BENCH_SPANS (50), BENCH_REPS (5); BENCH_TIMELINE_SPANS (100000) for the
- * Trace Timeline part (timelinePage.ts, headless Chromium); BENCH_ONLY=timeline runs only that part.
+ * Trace Timeline part (timelinePage.ts, headless Chromium). Arguments pick parts: engine, search,
+ * receiver, timeline.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -15,6 +16,7 @@ import { buildIndex, updateIndex } from '../../src/analysis/search/search';
 import { storeStats } from '../../src/analysis/stats';
 import { openStore } from '../../src/sources/open';
 import { readWholeFile } from '../../src/sqlite/read';
+import { receiverBench } from './receiver';
 import { printTimelineFigures, timelinePageBench } from './timelinePage';
 
 const runs = Number(process.env.BENCH_RUNS ?? 20000);
@@ -215,8 +217,12 @@ async function timelineBench(): Promise<void> {
   printTimelineFigures(await timelinePageBench(root, path.join(root, '.spanlens-cache', 'bench'), spans));
 }
 
-// BENCH_ONLY=timeline runs just the timeline part (the store benches write a 1M-span store first).
-(process.env.BENCH_ONLY === 'timeline' ? timelineBench() : main().then(searchBench).then(timelineBench)).catch((e: unknown) => {
+// `npm run bench` runs every part; `npm run bench -- receiver` (or engine, search, timeline) one of them.
+const parts: Record<string, () => Promise<void>> = { engine: main, search: searchBench, receiver: receiverBench, timeline: timelineBench };
+const wanted = process.argv.slice(2).filter((a) => a in parts);
+(async () => {
+  for (const [name, run] of Object.entries(parts)) if (wanted.length === 0 || wanted.includes(name)) await run();
+})().catch((e: unknown) => {
   console.error(e instanceof Error ? e.message : e);
   process.exit(1);
 });

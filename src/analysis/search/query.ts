@@ -17,7 +17,8 @@
  * Nothing here throws: what the parser does not understand becomes a hint (and, where it
  * could be text, a text term), so a picker can show it while the user types.
  */
-import { STATUSES, type Status } from '../../model/types';
+import { STATUS_WORD_EXAMPLES, statusFromWord } from '../../model/status';
+import type { Status } from '../../model/types';
 
 export type DurOp = '>' | '>=' | '<' | '<=' | '=';
 
@@ -41,13 +42,6 @@ export interface ParsedQuery {
 }
 
 export const FILTER_KEYS = ['status', 'name', 'store', 'pipeline', 'run', 'dur', 'since', 'attr.<key>', 'is'] as const;
-
-const STATUS_WORDS: Record<string, Status> = {
-  ok: 'ok', pass: 'ok', passed: 'ok', success: 'ok', succeeded: 'ok', completed: 'ok', done: 'ok',
-  error: 'error', err: 'error', fail: 'error', failed: 'error', failure: 'error', errors: 'error',
-  running: 'running', started: 'running', in_progress: 'running',
-  paused: 'paused', unset: 'unset',
-};
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, sec: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
@@ -149,8 +143,8 @@ function parseFilter(key: string, op: string, value: string, hints: string[]): S
     case 'status': {
       const values: Status[] = [];
       for (const w of v.toLowerCase().split(',').filter(Boolean)) {
-        const s = STATUS_WORDS[w];
-        if (s === undefined) hints.push(`status:${w}: unknown status — use ${STATUSES.join(', ')}`);
+        const s = statusFromWord(w);
+        if (s === undefined) hints.push(`status:${w}: unknown status — use ${STATUS_WORD_EXAMPLES}`);
         else if (!values.includes(s)) values.push(s);
       }
       return values.length > 0 ? { kind: 'status', values } : undefined;

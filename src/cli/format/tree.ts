@@ -1,5 +1,6 @@
 import { detachedParent } from '../../analysis/tree';
 import type { Trace } from '../../analysis/trace';
+import { originNote } from '../../model/origin';
 import type { AttributeValue, Span, SpanError, SpanNode } from '../../model/types';
 import { formatDuration, formatOffset } from './duration';
 import { statusMark } from './status';
@@ -44,10 +45,10 @@ export function renderTree(trace: Trace): string {
   }
 
   const lines: Line[] = [];
-  // Iterative, parents first: [node, connector for its own line, prefix for its children, depth]
-  const stack: Array<[SpanNode, string, string, number]> = [[trace.root, '', '', 0]];
+  // Iterative, parents first: [node, connector for its own line, prefix for its children, depth, parent]
+  const stack: Array<[SpanNode, string, string, number, SpanNode | undefined]> = [[trace.root, '', '', 0, undefined]];
   while (stack.length > 0) {
-    const [node, lead, childPrefix, depth] = stack.pop()!;
+    const [node, lead, childPrefix, depth, parent] = stack.pop()!;
     const isSyntheticRoot = depth === 0 && trace.root.synthetic === true;
     const notes: string[] = [];
     if (isSyntheticRoot) {
@@ -59,6 +60,8 @@ export function renderTree(trace: Trace): string {
       if (detached?.reason === 'cycle') notes.push(`parent cycle broken here (parent ${clean(detached.parentId)})`);
     }
     if (depth > MAX_DRAWN_DEPTH) notes.push(`depth ${depth}`);
+    const origin = isSyntheticRoot ? undefined : originNote(node, trace.root.synthetic && parent === trace.root ? undefined : parent);
+    if (origin) notes.push(`(${origin})`);
     if (node.error) notes.push(errorLine(node.error, 100));
     lines.push({
       cells: [
@@ -79,7 +82,7 @@ export function renderTree(trace: Trace): string {
     for (let i = node.children.length - 1; i >= 0; i--) {
       const last = i === node.children.length - 1;
       const nextPrefix = deep ? childPrefix : childPrefix + (last ? '   ' : '│  ');
-      stack.push([node.children[i]!, childPrefix + (last ? '└─ ' : '├─ '), nextPrefix, depth + 1]);
+      stack.push([node.children[i]!, childPrefix + (last ? '└─ ' : '├─ '), nextPrefix, depth + 1, node]);
     }
   }
 

@@ -1,3 +1,4 @@
+import { durationClockNote } from '../../model/format';
 import type { Run } from '../../model/types';
 import { formatCount, formatDuration, formatTime } from '../format/duration';
 import { statusLabel } from '../format/status';
@@ -18,6 +19,12 @@ export function runsTable(runs: readonly Run[]): string {
   ]);
 }
 
+/** `1.6s (root span; run record 1.62s)`: the duration and which clock it is read from. */
+function durationField(run: Run): string {
+  const note = durationClockNote(run, formatDuration);
+  return note ? `${formatDuration(run.durationMs)} (${note})` : formatDuration(run.durationMs);
+}
+
 /** The run summary block of `get`, `show` and `trace`. */
 export function runFields(run: Run, opts: { attributes?: boolean } = {}): string {
   const fields: Array<[string, string]> = [
@@ -25,7 +32,7 @@ export function runFields(run: Run, opts: { attributes?: boolean } = {}): string
     ['Pipeline', clean(run.name)],
     ['Status', statusLabel(run.status, run.rawStatus, true)],
     ['Started', formatTime(run.startMs)],
-    ['Duration', formatDuration(run.durationMs)],
+    ['Duration', durationField(run)],
     ['Spans', formatCount(run.spanCount)],
   ];
   if (run.error) fields.push(['Error', oneLine(run.error, 120)]);

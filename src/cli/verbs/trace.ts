@@ -19,7 +19,10 @@ export const traceVerb: Verb = {
 The run's spans as a tree, like \`flujo lens trace\`: status, duration and
 start offset from the run's start, the error on failed spans, events under
 their span. Children are in start order. A span whose parent is missing, or
-that sits in a parent cycle, is shown at the top level with a note.
+that sits in a parent cycle, is shown at the top level with a note. Spans the
+store did not record as spans say where they come from: "(from step history)"
+on a Flujo 0.6 loop's iterations and branch (placed in time from latencies),
+"(from the steps table)" on a running Flujo run's steps.
 
 <run> is a full run id or any unique part of it.
 

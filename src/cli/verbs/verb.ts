@@ -10,6 +10,10 @@ export interface VerbContext {
   /** Opens the store named on the command line; main closes it afterwards. */
   open(target: string): Promise<TraceStore>;
   out(text: string): void;
+  /** stderr: progress and notes that are not the verb's output. */
+  err(text: string): void;
+  /** Aborted when the user stops the command (Ctrl+C): long-running verbs (receive) end cleanly. */
+  signal: AbortSignal;
 }
 
 export interface Verb {

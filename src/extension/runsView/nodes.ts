@@ -6,12 +6,14 @@
  */
 import * as vscode from 'vscode';
 import { toRunQuery } from '../../analysis/runs';
-import { formatAgo, formatBytes, formatDuration, formatTimestamp } from '../../model/format';
+import { durationClockNote, formatAgo, formatBytes, formatDuration, formatTimestamp } from '../../model/format';
+import { originLabel, originNote, timesPlaced } from '../../model/origin';
+import { isPlainWordFor } from '../../model/status';
 import type { Run, Span, SpanNode } from '../../model/types';
 import { describeFilter, isFilterActive, toRunFilter, type RunsFilter } from '../filters';
 import { codeBlock, inlineCode, oneLine, runDescription, spanDescription, tailLines } from '../format';
 import { errorMessage, logError } from '../log';
-import type { StoreFormat } from '../../sources/types';
+import type { StoreFormat, WindowHidden } from '../../sources/types';
 import type { StoreEntry, StoreRegistry } from '../stores/storeRegistry';
 import { isPasswordError, OPEN_POSTGRES_SETTINGS_COMMAND, SET_POSTGRES_PASSWORD_COMMAND } from '../stores/postgresConnections';
 import { STATUS_WORD, statusIcon } from './icons';
@@ -203,13 +205,39 @@ export class StoreNode extends ViewNode {
     const nodes: ViewNode[] = runs.slice(0, limit).map((r) => new RunNode(this, this.ctx, e, r, ids.take(runNodeId(e.id, r.id))));
     if (runs.length > limit) nodes.push(new LoadMoreNode(this, e.id, limit));
     if (nodes.length === 0) {
-      nodes.push(
-        isFilterActive(filter)
-          ? MessageNode.info(this, 'empty', `No runs match the filter (${describeFilter(filter)})`, 'filter')
-          : MessageNode.info(this, 'empty', 'No runs recorded yet', 'info'),
-      );
+      const hidden = filter.window === 'all' ? await this.hiddenByWindow() : undefined;
+      if (hidden) {
+        const within = `in the last ${hidden.days} days`;
+        nodes.push(
+          isFilterActive(filter)
+            ? MessageNode.info(this, 'empty', `No runs ${within} match the filter (${describeFilter(filter)})`, 'filter')
+            : MessageNode.info(this, 'empty', `No runs ${within}`, 'info'),
+          new ActionNode(this, 'window', `${hidden.count} older run${hidden.count === 1 ? '' : 's'} — widen with the connection's sinceDays`, 'history', {
+            command: OPEN_POSTGRES_SETTINGS_COMMAND,
+            title: 'Edit Connection in Settings',
+          }),
+        );
+      } else {
+        nodes.push(
+          isFilterActive(filter)
+            ? MessageNode.info(this, 'empty', `No runs match the filter (${describeFilter(filter)})`, 'filter')
+            : MessageNode.info(this, 'empty', 'No runs recorded yet', 'info'),
+        );
+      }
     }
     return nodes;
+  }
+
+  /** A store that lists only its recent runs (claude-flow: 30 days): how many older ones match, when any do. */
+  private async hiddenByWindow(): Promise<WindowHidden | undefined> {
+    const e = this.entry;
+    try {
+      const hidden = await this.ctx.registry.query(e, (s) => (s.hiddenByWindow ? s.hiddenByWindow(toRunQuery(toRunFilter(this.ctx.filter()))) : Promise.resolve(undefined)));
+      return hidden && hidden.count > 0 ? hidden : undefined;
+    } catch (err) {
+      logError(`Counting older runs of ${e.id} failed`, err);
+      return undefined;
+    }
   }
 }
 
@@ -267,7 +295,7 @@ export class RunNode extends ViewNode {
 /** The store's own status word, when it says more than the normalized one ("completed" for ok does not). */
 function showRawStatus(raw: string, status: Run['status']): boolean {
   const w = raw.trim().toLowerCase();
-  return w !== '' && w !== status && w !== STATUS_WORD[status] && !['completed', 'success', 'succeeded', 'error'].includes(w);
+  return w !== STATUS_WORD[status] && !isPlainWordFor(w, status);
 }
 
 function runTooltip(r: Run): vscode.MarkdownString {
@@ -278,7 +306,8 @@ function runTooltip(r: Run): vscode.MarkdownString {
   if (showRawStatus(r.rawStatus, r.status)) tip.appendMarkdown(` (store says ${inlineCode(r.rawStatus)})`);
   tip.appendMarkdown(`\n\nRun ID: ${inlineCode(r.id)}\n\n`);
   tip.appendMarkdown(`Started: ${formatTimestamp(r.startMs)} (${formatAgo(r.startMs)})\n\n`);
-  tip.appendMarkdown(`Duration: ${r.status === 'running' ? 'running' : formatDuration(r.durationMs)} · Spans: ${r.spanCount}`);
+  const clock = r.status === 'running' ? '' : durationClockNote(r);
+  tip.appendMarkdown(`Duration: ${r.status === 'running' ? 'running' : formatDuration(r.durationMs)}${clock ? ` (${clock})` : ''} · Spans: ${r.spanCount}`);
   if (r.error) {
     tip.appendMarkdown('\n\n**Error**\n');
     tip.appendMarkdown(codeBlock(tailLines(r.error, 20)));
@@ -319,7 +348,9 @@ export class SpanItemNode extends ViewNode {
     }
     const item = new vscode.TreeItem(oneLine(s.name || s.id, 120), state);
     item.id = this.id;
-    item.description = spanDescription(s);
+    const parentSpan = this.parent instanceof SpanItemNode ? this.parent.span : undefined;
+    const origin = originNote(s, parentSpan);
+    item.description = origin ? `${spanDescription(s)} · ${origin}` : spanDescription(s);
     item.iconPath = statusIcon(s.status);
     const where = spanSourceHints.current?.label(this.entry, this.run, s) ?? undefined;
     if (where) item.contextValue = s.status === 'error' ? CONTEXT.spanFailedSrc : CONTEXT.spanSrc;
@@ -343,6 +374,10 @@ function spanTooltip(s: SpanNode, where?: string): vscode.MarkdownString {
   if (showRawStatus(s.rawStatus, s.status)) tip.appendMarkdown(` (store says ${inlineCode(s.rawStatus)})`);
   tip.appendMarkdown(`\n\nSpan ID: ${inlineCode(s.id)}\n\n`);
   tip.appendMarkdown(`Starts at +${formatDuration(s.startOffsetMs)} · Duration: ${s.durationMs === undefined ? 'running' : formatDuration(s.durationMs)}`);
+  const origin = originLabel(s);
+  if (origin) {
+    tip.appendMarkdown(`\n\n*${origin[0]!.toUpperCase()}${origin.slice(1)}${timesPlaced(s) ? ', placed in time from its latency' : ''} — not a span the system recorded*`);
+  }
   if (s.children.length > 0) tip.appendMarkdown(` · ${s.children.length} child span${s.children.length === 1 ? '' : 's'}`);
   if (s.error) {
     tip.appendMarkdown('\n\n**');

@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { Pool, QueryResultRow } from 'pg';
 import type { Run, Span, SpanSummary, Status } from '../../model/types';
 import { StoreError } from '../types';
-import type { RunQuery, SearchDoc, SpanSummaryQuery, StoreFormat, TraceStore } from '../types';
+import type { RunQuery, SearchDoc, SpanSummaryQuery, StoreFormat, TraceStore, WindowHidden } from '../types';
 import { spanToDoc } from '../searchDoc';
 import { throwIfAborted } from '../scanTurn';
 import { parsePgUrl, poolConfig, redactPgUrl } from './connection';
@@ -111,7 +111,8 @@ interface StepsRow extends RunRow {
 type ScanRow = StepsRow & KeyedRow;
 
 interface Filter {
-  sinceMs: number;
+  /** Undefined: any age. */
+  sinceMs?: number;
   pipeline?: string;
   status?: Status;
 }
@@ -143,7 +144,8 @@ class ClaudeFlowStore implements TraceStore {
 
   async listRuns(query: RunQuery = {}): Promise<Run[]> {
     const params: unknown[] = [];
-    let where = this.where({ sinceMs: query.sinceMs ?? this.defaultSince(), pipeline: query.pipeline, status: query.status }, params);
+    const sinceMs = query.sinceMs ?? (query.anyAge ? undefined : this.defaultSince());
+    let where = this.where({ sinceMs, pipeline: query.pipeline, status: query.status }, params);
     if (query.ids) {
       params.push([...query.ids]);
       where += ` AND trace_id = ANY($${params.length}::text[])`;
@@ -159,6 +161,23 @@ class ClaudeFlowStore implements TraceStore {
     }
     const rows = await this.query<RunRow>(sql, params);
     return rows.map((r) => this.toRun(r));
+  }
+
+  async hiddenByWindow(query: RunQuery = {}): Promise<WindowHidden> {
+    const sinceMs = this.defaultSince();
+    const params: unknown[] = [];
+    let where = this.where({ pipeline: query.pipeline, status: query.status }, params);
+    params.push(new Date(sinceMs).toISOString());
+    where += ` AND started_at < ($${params.length}::timestamptz AT TIME ZONE 'UTC')`;
+    const rows = await this.query<{ n: string; oldest: string | null }>(
+      `SELECT COUNT(*) AS n, EXTRACT(EPOCH FROM MIN(started_at) AT TIME ZONE 'UTC') * 1000 AS oldest FROM execution_traces WHERE ${where}`,
+      params,
+    );
+    const days = this.options.sinceMs === undefined ? DEFAULT_WINDOW_DAYS : Math.round(((Date.now() - sinceMs) / DAY_MS) * 10) / 10;
+    const out: WindowHidden = { count: Number(rows[0]?.n ?? 0), sinceMs, days };
+    const oldest = Number(rows[0]?.oldest ?? NaN);
+    if (Number.isFinite(oldest)) out.oldestMs = oldest;
+    return out;
   }
 
   async findRuns(partial: string): Promise<Run[]> {
@@ -278,8 +297,11 @@ class ClaudeFlowStore implements TraceStore {
    * cut-off is compared as UTC too; kept a bare column so the partitions are pruned.
    */
   private where(f: Filter, params: unknown[]): string {
-    params.push(new Date(f.sinceMs).toISOString());
-    const conds = [`started_at >= ($${params.length}::timestamptz AT TIME ZONE 'UTC')`];
+    const conds: string[] = [];
+    if (f.sinceMs !== undefined) {
+      params.push(new Date(f.sinceMs).toISOString());
+      conds.push(`started_at >= ($${params.length}::timestamptz AT TIME ZONE 'UTC')`);
+    }
     if (f.pipeline !== undefined) {
       params.push(f.pipeline);
       conds.push(`skill_name = $${params.length}`);
@@ -297,7 +319,7 @@ class ClaudeFlowStore implements TraceStore {
         conds.push(`status = ANY($${params.length}::text[])`);
       }
     }
-    return conds.join(' AND ');
+    return conds.length > 0 ? conds.join(' AND ') : 'TRUE';
   }
 
   private toRun(r: RunRow, withAttributes = true): Run {

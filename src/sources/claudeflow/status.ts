@@ -1,3 +1,4 @@
+import { statusFromWord } from '../../model/status';
 import type { Status } from '../../model/types';
 
 /**
@@ -16,35 +17,16 @@ export function rawStatusesFor(status: Status): string[] {
   return Object.keys(TRACE_STATUS).filter((w) => TRACE_STATUS[w] === status);
 }
 
-/**
- * A step's status. The recorder writes success | failed; other words a hand-written
- * or newer step might carry are read by their meaning.
- */
-const STEP_WORDS: Readonly<Record<string, Status>> = {
-  ...TRACE_STATUS,
-  ok: 'ok',
-  succeeded: 'ok',
-  completed: 'ok',
-  passed: 'ok',
-  skipped: 'unset',
-  error: 'error',
-  failure: 'error',
-  timed_out: 'error',
-  cancelled: 'error',
-  in_progress: 'running',
-  started: 'running',
-  pending: 'running',
-  paused: 'paused',
-};
-
 /** Exactly the words the table allows (anything else, or NULL, is unset): what `rawStatusesFor` filters on. */
 export function traceStatus(raw: unknown): Status {
   if (typeof raw !== 'string') return 'unset';
   return Object.prototype.hasOwnProperty.call(TRACE_STATUS, raw) ? TRACE_STATUS[raw]! : 'unset';
 }
 
+/**
+ * A step's status. The recorder writes success | failed; other words a hand-written or newer
+ * step might carry are read by their meaning (model/status), anything else is unset.
+ */
 export function stepStatus(raw: unknown): Status {
-  if (typeof raw !== 'string') return 'unset';
-  const w = raw.trim().toLowerCase();
-  return Object.prototype.hasOwnProperty.call(STEP_WORDS, w) ? STEP_WORDS[w]! : 'unset';
+  return typeof raw === 'string' ? (statusFromWord(raw) ?? 'unset') : 'unset';
 }

@@ -1,3 +1,5 @@
+import { errorCause } from '../../model/errors';
+import { spanOrigin } from '../../model/origin';
 import { SpanGrouper } from '../../model/types';
 import type { Run, Span, SpanNameGroup, SpanSummary, Status } from '../../model/types';
 import { openSnapshot } from '../../sqlite/snapshot';
@@ -13,6 +15,7 @@ import type { RunRow, Where } from './runs';
 import { buildSpans, errorOf, rawFromSpanRow } from './spans';
 import type { RawSpan } from './spans';
 import { statusCache, statusCodeCache, statusCodeSql } from './status';
+import { addStepHistorySpans, STEP_HISTORY } from './stepHistory';
 import { readStepSpans } from './steps';
 import { rawFromTraceText } from './traceData';
 import { errorFromFeedback, parseAttributes, secondsToMs, summarizeError, toNumber } from './values';
@@ -42,6 +45,8 @@ export async function openFlujoStore(file: string, id: string = file): Promise<T
 interface RunExtras {
   spanCount: number;
   durationMs?: number;
+  /** The run's one pipeline_run span's duration, where it has exactly one that ended. */
+  rootSpanMs?: number;
   error?: string;
 }
 
@@ -96,10 +101,53 @@ class FlujoStore implements TraceStore {
   async getSpans(runId: string): Promise<Span[]> {
     let raws = this.spanRows(runId);
     if (raws.length === 0) raws = this.otherSpans(runId, this.runStartMs(runId));
+    this.addHistory(runId, raws);
     if (raws.length === 0 && !this.runExists(runId)) {
       throw new StoreError(`${this.id}: no run with id '${runId}' — list the runs to see which ids exist`, this.id);
     }
     return buildSpans(runId, raws);
+  }
+
+  /** The run's workflow_state.step_history, where the store has one. */
+  private historyText(runId: string): unknown {
+    if (!this.schema.workflowState || !this.schema.wsColumns.has('step_history')) return undefined;
+    let text: unknown;
+    this.snap.each('SELECT step_history FROM workflow_state WHERE run_id = ?', [runId], (row) => {
+      text = row[0];
+    });
+    return text;
+  }
+
+  /** Of `ids` (default: all), the runs with span rows whose step history has nested entries (a cheap SQL pre-filter). */
+  private historyRunIds(ids?: readonly string[]): string[] {
+    if (!this.schema.spans || !this.schema.workflowState || !this.schema.wsColumns.has('step_history')) return [];
+    const nested = "(instr(ws.step_history, '\"step_history\":[{') > 0 OR instr(ws.step_history, '\"step_history\": [{') > 0)";
+    const withRows = 'EXISTS (SELECT 1 FROM spans s WHERE s.run_id = ws.run_id)';
+    const found: string[] = [];
+    const collect = (where: string, params: SqlParam[]): void =>
+      this.snap.each(`SELECT ws.run_id FROM workflow_state ws WHERE ${where} AND ${nested} AND ${withRows}`, params, (row) =>
+        found.push(String(row[0])),
+      );
+    if (ids) for (const part of chunks([...ids])) collect(`ws.run_id IN (${marks(part)})`, part);
+    else collect('1', []);
+    return found;
+  }
+
+  /** Loop iterations and branches that live only in the run's step history, under their step's span. */
+  private addHistory(runId: string, raws: RawSpan[]): void {
+    addStepHistorySpans(raws, this.historyText(runId));
+  }
+
+  /**
+   * Runs that have span rows and a step history with nested entries (the SQL test is a cheap
+   * pre-filter; addStepHistorySpans decides): their history spans, for search beside the rows.
+   */
+  private *historySpansOf(ids?: readonly string[]): Generator<Span> {
+    for (const id of this.historyRunIds(ids)) {
+      const raws = this.spanRows(id);
+      this.addHistory(id, raws);
+      for (const s of buildSpans(id, raws)) if (spanOrigin(s) === STEP_HISTORY) yield s;
+    }
   }
 
   async spanSummaries(query: SpanSummaryQuery = {}): Promise<SpanSummary[]> {
@@ -172,12 +220,17 @@ class FlujoStore implements TraceStore {
     this.snap.each(`SELECT r.run_id FROM runs r WHERE ${where.sql}${noSpans}`, where.params, (row) =>
       rest.push(String(row[0])),
     );
-    for (const id of rest) yield* buildSpans(id, this.otherSpans(id, this.runStartMs(id)));
+    for (const id of rest) {
+      const raws = this.otherSpans(id, this.runStartMs(id));
+      this.addHistory(id, raws);
+      yield* buildSpans(id, raws);
+    }
   }
 
   scanSpans(onBatch: (docs: SearchDoc[]) => void, signal?: AbortSignal, runIds?: ReadonlySet<string>): Promise<void> {
     const spanless = (ids?: readonly string[]): Iterable<Span> => this.spanlessOf(ids);
-    return scanFlujoSpans(this.snap, this.schema.spans, spanless, onBatch, signal, runIds);
+    const history = (ids?: readonly string[]): Iterable<Span> => this.historySpansOf(ids);
+    return scanFlujoSpans(this.snap, this.schema.spans, (ids) => concat(spanless(ids), history(ids)), onBatch, signal, runIds);
   }
 
   private *spanlessOf(ids?: readonly string[]): Generator<Span> {
@@ -279,6 +332,33 @@ class FlujoStore implements TraceStore {
         );
         await breathe();
       }
+      // Spans from step history count too, for a page of runs (a whole store's listing skips this:
+      // it reads every such run's spans, as getSpans does, and search and the failure index count none).
+      if (rows.length <= CHUNK) {
+        for (const id of this.historyRunIds(rows.map((r) => r.id).filter((x) => extras.has(x)))) {
+          const raws = this.spanRows(id);
+          const n = raws.length;
+          this.addHistory(id, raws);
+          extras.get(id)!.spanCount += raws.length - n;
+        }
+      }
+      // The root span's own clock: one pipeline_run row without a parent per finished run.
+      const finished = rows.filter((r) => extras.has(r.id) && statusOf(r) !== 'running').map((r) => r.id);
+      const roots = new Map<string, number>();
+      for (const ids of chunks(finished)) {
+        this.snap.each(
+          `SELECT run_id, end_time - start_time FROM spans WHERE run_id IN (${marks(ids)}) ` +
+            "AND (parent_span_id IS NULL OR parent_span_id = '') AND name = 'pipeline_run'",
+          ids,
+          ([id, d]) => {
+            const key = String(id);
+            const ms = typeof d === 'number' && d >= 0 ? secondsToMs(d) : NaN;
+            roots.set(key, roots.has(key) ? NaN : ms); // two roots: neither is the run's clock
+          },
+        );
+        await breathe();
+      }
+      for (const [id, ms] of roots) if (!Number.isNaN(ms)) extras.get(id)!.rootSpanMs = ms;
       const needTimes = rows
         .filter((r) => r.recordedDurationMs === undefined && extras.has(r.id) && statusOf(r) !== 'running')
         .map((r) => r.id);
@@ -308,7 +388,7 @@ class FlujoStore implements TraceStore {
             const e = extras.get(String(id));
             if (!e || e.error !== undefined) return;
             const err = errorOf(parseAttributes(attrs));
-            if (err) e.error = summarizeError(err);
+            if (err) e.error = summarizeError(errorCause(err));
           },
         );
         await breathe();
@@ -317,20 +397,23 @@ class FlujoStore implements TraceStore {
     for (const r of rows) {
       if (extras.has(r.id)) continue;
       // No span rows: count (and find the error in) the trace tree or the steps.
-      const spans = buildSpans(r.id, this.otherSpans(r.id, r.startMs));
+      const raws = this.otherSpans(r.id, r.startMs);
+      this.addHistory(r.id, raws);
+      const spans = buildSpans(r.id, raws);
       const e: RunExtras = { spanCount: spans.length };
       let end = -Infinity;
       for (const s of spans) if (s.durationMs !== undefined) end = Math.max(end, s.startOffsetMs + s.durationMs);
       if (spans.length > 0 && end >= 0) e.durationMs = end;
       const failed = spans.filter((s) => s.error).sort((a, b) => endOf(a) - endOf(b))[0];
-      if (failed?.error) e.error = summarizeError(failed.error);
+      if (failed?.error) e.error = summarizeError(errorCause(failed.error));
       extras.set(r.id, e);
     }
     return rows.map((r) => {
       const e = extras.get(r.id) ?? { spanCount: 0 };
-      const own = r.error === undefined ? undefined : summarizeError(errorFromFeedback(r.error));
-      const extra: { durationMs?: number; error?: string } = {};
+      const own = r.error === undefined ? undefined : summarizeError(errorCause(errorFromFeedback(r.error)));
+      const extra: { durationMs?: number; rootSpanMs?: number; error?: string } = {};
       if (e.durationMs !== undefined) extra.durationMs = e.durationMs;
+      if (e.rootSpanMs !== undefined) extra.rootSpanMs = e.rootSpanMs;
       const error = own ?? (isError(r) ? e.error : undefined);
       if (error !== undefined) extra.error = error;
       return toRun(this.id, { ...r, error: undefined }, e.spanCount, extra);
@@ -389,6 +472,11 @@ function statusOf(r: RunRow): Status {
 
 function endOf(s: Span): number {
   return s.startOffsetMs + (s.durationMs ?? Infinity);
+}
+
+function* concat<T>(a: Iterable<T>, b: Iterable<T>): Generator<T> {
+  yield* a;
+  yield* b;
 }
 
 function marks(ids: readonly SqlParam[]): string {

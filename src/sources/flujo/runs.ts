@@ -179,7 +179,12 @@ function recordedDuration(
   return undefined;
 }
 
-export function toRun(store: string, row: RunRow, spanCount: number, extra: { durationMs?: number; error?: string }): Run {
+export function toRun(
+  store: string,
+  row: RunRow,
+  spanCount: number,
+  extra: { durationMs?: number; rootSpanMs?: number; error?: string },
+): Run {
   const run: Run = {
     id: row.id,
     store,
@@ -190,8 +195,20 @@ export function toRun(store: string, row: RunRow, spanCount: number, extra: { du
     attributes: row.attributes,
   };
   if (row.startMs !== undefined) run.startMs = row.startMs;
-  const duration = row.recordedDurationMs ?? extra.durationMs;
-  if (duration !== undefined && run.status !== 'running') run.durationMs = duration;
+  // The pipeline_run span is Flujo's own clock; the record's end is stamped a little later (save_run_end).
+  if (run.status !== 'running') {
+    if (extra.rootSpanMs !== undefined) {
+      run.durationMs = extra.rootSpanMs;
+      run.durationClock = 'root-span';
+      if (row.recordedDurationMs !== undefined) run.recordDurationMs = row.recordedDurationMs;
+    } else if (row.recordedDurationMs !== undefined) {
+      run.durationMs = row.recordedDurationMs;
+      run.durationClock = 'record';
+    } else if (extra.durationMs !== undefined) {
+      run.durationMs = extra.durationMs;
+      run.durationClock = 'spans';
+    }
+  }
   const error = row.error ?? extra.error;
   if (error !== undefined) run.error = error;
   return run;

@@ -2,8 +2,9 @@ import type { SpanEvent } from '../../model/types';
 import type { RawSpan } from './spans';
 import { isPlainObject, toAttributes, toAttributeValue, toNumber } from './values';
 
-/** Marks spans rebuilt from a trace tree or steps rows rather than read from `spans`. */
-export const SOURCE_KEY = 'spanlens.source';
+// Marks spans rebuilt from a trace tree or steps rows rather than read from `spans`.
+export { SOURCE_KEY } from '../../model/origin';
+import { SOURCE_KEY } from '../../model/origin';
 
 /** Flujo stops extracting a tree deeper than this (sqlite_trace._extract_spans_from_tree). */
 const MAX_DEPTH = 100;

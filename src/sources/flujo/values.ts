@@ -1,4 +1,5 @@
-import type { AttributeValue, Attributes, SpanError } from '../../model/types';
+import { parseErrorText, summarizeError } from '../../model/errors';
+import type { AttributeValue, Attributes } from '../../model/types';
 
 /**
  * Wall-clock text as Flujo writes it → epoch ms. Flujo writes UTC ISO-8601
@@ -111,31 +112,6 @@ export function parseJsonLoose(text: unknown): AttributeValue {
   }
 }
 
-const EXCEPTION_NAME = /^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*$/;
-const EXCEPTION_LIKE = /(Error|Exception|Exit|Interrupt|Warning|Timeout|Cancelled|StopIteration|Failure)$/;
-
-/**
- * A step's `feedback` text → SpanError. A Python traceback gives its last line
- * (`KeyError: 'income'`) as type and message and the whole text as stack; a one-line
- * `ValueError: …` gives type and message; anything else is the message.
- */
-export function errorFromFeedback(text: string): SpanError {
-  const trimmed = text.replace(/\s+$/, '');
-  const lines = trimmed.split(/\r?\n/).filter((l) => l.trim() !== '');
-  const isTraceback = /Traceback \(most recent call last\):/.test(trimmed);
-  const last = (lines[lines.length - 1] ?? '').trim();
-  const colon = last.indexOf(':');
-  const name = colon >= 0 ? last.slice(0, colon) : last;
-  const rest = colon >= 0 ? last.slice(colon + 1).trim() : '';
-  const named = EXCEPTION_NAME.test(name) && (isTraceback || EXCEPTION_LIKE.test(name));
-  if (isTraceback) {
-    return named ? { type: name, message: rest || name, stack: trimmed } : { message: last, stack: trimmed };
-  }
-  if (lines.length === 1 && named && colon >= 0) return { type: name, message: rest || name };
-  return { message: trimmed.trim() };
-}
-
-/** One line for a run's `error`: `KeyError: 'income'` rather than `Traceback (most recent…`. */
-export function summarizeError(e: SpanError): string {
-  return e.type ? `${e.type}: ${e.message}` : e.message;
-}
+/** A step's `feedback` text → SpanError: model/errors reads Flujo's wrappers and tracebacks. */
+export const errorFromFeedback = parseErrorText;
+export { summarizeError };

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import type { Attributes, Run, Span, SpanError, SpanEvent, SpanSummary } from '../../model/types';
 import { StoreError } from '../types';
 import type { TraceStore } from '../types';
+import { JsonLinesFolder } from '../jsonl/folder';
 import { JsonLinesFile } from '../jsonl/lines';
 import { TraceMapStore, readError } from '../jsonl/traceMapStore';
 import { spansOfRequest } from './request';
@@ -29,10 +30,11 @@ export interface OtlpTraceStore extends TraceStore {
 }
 
 /**
- * Opens an OpenTelemetry OTLP/JSON file read-only: the Collector's file exporter output
- * (one ExportTraceServiceRequest a line, read streaming and incrementally as it grows) or
- * one such request in a `.json` file (pretty-printed is fine). Spans of one trace spread
- * over many lines are joined into one run.
+ * Opens an OpenTelemetry OTLP/JSON store read-only: the Collector's file exporter output
+ * (one ExportTraceServiceRequest a line, read streaming and incrementally as it grows), one
+ * such request in a `.json` file (pretty-printed is fine), or a folder of such `.jsonl` files
+ * read as one store in name order (what `spanlens receive` writes: a file a day and per size).
+ * Spans of one trace spread over many lines or files are joined into one run.
  */
 export async function openOtlpStore(file: string, id: string = file): Promise<OtlpTraceStore> {
   let st: fs.Stats;
@@ -42,9 +44,17 @@ export async function openOtlpStore(file: string, id: string = file): Promise<Ot
     throw readError(e, file, id);
   }
   if (st.isDirectory()) {
-    throw new StoreError(`${id}: is a folder — point spanlens at an OTLP/JSON file (.jsonl or .json)`, id);
+    let names: string[];
+    try {
+      names = await fs.promises.readdir(file);
+    } catch (e) {
+      throw readError(e, file, id);
+    }
+    if (!names.some((n) => n.toLowerCase().endsWith('.jsonl'))) {
+      throw new StoreError(`${id}: no OTLP .jsonl files in this folder — point spanlens at an OTLP/JSON file (.jsonl or .json) or a folder of them`, id);
+    }
   }
-  const store = new OtlpStore(id, file);
+  const store = new OtlpStore(id, file, st.isDirectory());
   await store.refresh();
   return store;
 }
@@ -52,6 +62,8 @@ export async function openOtlpStore(file: string, id: string = file): Promise<Ot
 class OtlpStore extends TraceMapStore<OtlpSpan> implements OtlpTraceStore {
   readonly format = 'otlp' as const;
   private lines: JsonLinesFile;
+  /** Set for a folder store: its .jsonl files, each read incrementally. */
+  private folder: JsonLinesFolder<OtlpSpan> | undefined;
   /** Set when the file is one (pretty-printed) JSON document rather than JSON lines. */
   private whole: { ok: boolean } | undefined;
   private wholeKey = '';
@@ -63,18 +75,31 @@ class OtlpStore extends TraceMapStore<OtlpSpan> implements OtlpTraceStore {
   constructor(
     readonly id: string,
     private readonly file: string,
+    isFolder: boolean,
   ) {
     super();
     this.lines = new JsonLinesFile(file, OTLP_RECORD_START);
+    if (isFolder) {
+      this.folder = new JsonLinesFolder<OtlpSpan>(
+        file,
+        (o, push) => {
+          const spans = spansOfRequest(o, () => this.seq++);
+          if (spans) for (const s of spans) push(s);
+          return spans !== undefined;
+        },
+        OTLP_RECORD_START,
+      );
+    }
   }
 
   get skippedLines(): number {
+    if (this.folder) return this.folder.skippedLines;
     if (this.whole) return this.whole.ok ? 0 : 1;
     return this.lines.skippedLines;
   }
 
   get bytesRead(): number {
-    return this.lines.bytesRead + this.wholeBytes;
+    return (this.folder?.bytesRead ?? 0) + this.lines.bytesRead + this.wholeBytes;
   }
 
   // Ids are stored lowercase hex: an id typed in capitals is still exact.
@@ -103,10 +128,12 @@ class OtlpStore extends TraceMapStore<OtlpSpan> implements OtlpTraceStore {
 
   override async close(): Promise<void> {
     this.seen.clear();
+    this.folder?.clear();
     await super.close();
   }
 
   protected async read(): Promise<void> {
+    if (this.folder) return this.readFolder(this.folder);
     try {
       if (this.whole) return await this.readWhole();
       const fresh: OtlpSpan[] = [];
@@ -124,6 +151,23 @@ class OtlpStore extends TraceMapStore<OtlpSpan> implements OtlpTraceStore {
       if (this.traces.size === 0 && update.values === 0 && this.lines.skippedLines > 0) await this.readWhole();
     } catch (e) {
       throw readError(e, this.file, this.id);
+    }
+  }
+
+  private async readFolder(folder: JsonLinesFolder<OtlpSpan>): Promise<void> {
+    let update;
+    try {
+      update = await folder.update((e, file) => {
+        throw readError(e, file, this.id);
+      });
+    } catch (e) {
+      throw readError(e, this.file, this.id);
+    }
+    if (update.rebuild) {
+      this.resetTraces();
+      for (const s of folder.records()) this.add(s);
+    } else {
+      for (const s of update.added) this.add(s);
     }
   }
 

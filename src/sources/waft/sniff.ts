@@ -73,21 +73,30 @@ export async function isWaftFolder(dir: string): Promise<boolean> {
     // no nested traces folder: look at the folder's own files
   }
   if (path.resolve(dir).split(path.sep).slice(-3).join('/') === '_pyrite/analytics/traces') return true;
+  return (await jsonlFolderFormat(dir)) === 'waft';
+}
+
+/**
+ * What the `.jsonl` files of a folder hold, judged by the newest few (by name): waft spans, or
+ * OTLP/JSON requests (a folder `spanlens receive` writes, or the Collector's rotated files).
+ */
+export async function jsonlFolderFormat(dir: string): Promise<JsonStoreFormat | undefined> {
   let names: string[];
   try {
     names = await fs.promises.readdir(dir);
   } catch {
-    return false;
+    return undefined;
   }
   const jsonl = names.filter((n) => n.toLowerCase().endsWith('.jsonl')).sort().reverse();
   for (const n of jsonl.slice(0, 5)) {
     try {
-      if ((await sniffJsonStore(path.join(dir, n))) === 'waft') return true;
+      const kind = await sniffJsonStore(path.join(dir, n));
+      if (kind) return kind;
     } catch {
       // an unreadable file says nothing about the others
     }
   }
-  return false;
+  return undefined;
 }
 
 async function readHead(file: string, n: number): Promise<{ text: string; whole: boolean }> {

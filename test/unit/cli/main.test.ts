@@ -26,7 +26,8 @@ describe('help and usage', () => {
         const r = await runCli(argv);
         expect(r.code).toBe(0);
         expect(r.stdout).toBe(v.help);
-        expect(r.stdout).toMatch(new RegExp(`^Usage: spanlens ${v.name} <store>`));
+        // Every verb reads a store but receive, which writes one.
+        expect(r.stdout).toMatch(new RegExp(`^Usage: spanlens ${v.name}${v.name === 'receive' ? ' \\[' : ' <store>'}`));
         expect(r.stdout).toContain('--json');
       }
     }
@@ -45,7 +46,7 @@ describe('help and usage', () => {
     [['list', 'a.db', 'extra'], "unexpected argument 'extra'"],
     [['list', 'a.db', '--bogus'], "unknown option '--bogus'"],
     [['list', 'a.db', '--status'], "option '--status' needs a value"],
-    [['list', 'a.db', '--status', 'failed'], "unknown status 'failed' — use one of ok, error, running, paused, unset ('failed' is 'error')"],
+    [['list', 'a.db', '--status', 'nope'], "unknown status 'nope' — use one of ok, error, running, paused, unset (or a store's own word: failed, completed, success, timeout, …)"],
     [['spans', 'a.db', 'r', '--status', 'nope'], "unknown status 'nope'"],
     [['list', 'a.db', '--limit', '-1'], "option '--limit' is followed by something that looks like an option; write --limit=VALUE"],
     [['list', 'a.db', '--limit=-1'], '--limit takes a whole number'],

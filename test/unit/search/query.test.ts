@@ -33,6 +33,8 @@ describe('search query parser', () => {
   it("status takes the stores' words and several values", () => {
     expect(parseQuery('status:failed,running').filters).toEqual([{ kind: 'status', values: ['error', 'running'] }]);
     expect(parseQuery('status:completed').filters).toEqual([{ kind: 'status', values: ['ok'] }]);
+    // Stores' own words: claude-flow's success and timeout, OpenTelemetry's status codes.
+    expect(parseQuery('status:success,timeout,STATUS_CODE_UNSET').filters).toEqual([{ kind: 'status', values: ['ok', 'error', 'unset'] }]);
   });
 
   it('durations and time spans in every unit', () => {

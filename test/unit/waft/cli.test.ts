@@ -110,7 +110,7 @@ describe('spanlens on a waft store', () => {
       "spanlens list: unknown format 'zipkin' — use one of flujo, waft, otlp, claude-flow",
     );
     expect(expectUserError(await runCli(['list', fx.root, '--format', 'otlp'], { env }))).toBe(
-      `spanlens: ${fx.root}: is a folder — point spanlens at an OTLP/JSON file (.jsonl or .json)`,
+      `spanlens: ${fx.root}: no OTLP .jsonl files in this folder — point spanlens at an OTLP/JSON file (.jsonl or .json) or a folder of them`,
     );
     const nothing = fs.mkdtempSync(path.join(fx.dir, 'empty-'));
     expect(expectUserError(await runCli(['list', nothing], { env }))).toMatch(/is a folder with no trace store spanlens knows/);

@@ -1,0 +1,130 @@
+/**
+ * Error text → SpanError: the one place an error's type, message and stack are derived from
+ * what a store recorded as text. Pure, string operations only (no regex that can backtrack on
+ * what a pipeline wrote).
+ *
+ * Understood, outermost first:
+ *   - Flujo's wrapper `Agent execution failed with KeyError: 'income'` (agent_execution_runner:
+ *     `f"… with {type(e).__name__}: {e}"`) → type `KeyError`, message `'income'`. A LoopStep's
+ *     `Loop body failed: …` stays its message (the body's span has the error), the agent's
+ *     wrapper inside it dropped.
+ *   - An exception whose message embeds a traceback (`RuntimeError: compute_dti failed:\n
+ *     Traceback (most recent call last): … KeyError: 'income'`) → the type is the outer one
+ *     (the exception that was caught), the traceback is the stack (its innermost user frame is
+ *     the source), and the message ends with the traceback's own last line.
+ *   - A bare Python traceback → its last line gives type and message, the whole text the stack.
+ *   - `ValueError: …` on one line → type and message; anything else is the message.
+ */
+import type { SpanError } from './types';
+
+const TRACEBACK = 'Traceback (most recent call last):';
+/** Flujo's wrappers around a step's failure (loop_iteration_runner, agent_execution_runner). */
+const LOOP_WRAPPER = 'Loop body failed: ';
+const AGENT_WRAPPER = 'Agent execution failed with ';
+/** Words an exception class name ends with, for one-line `Name: message` text that has no traceback. */
+const EXCEPTION_SUFFIXES = ['Error', 'Exception', 'Exit', 'Interrupt', 'Warning', 'Timeout', 'Cancelled', 'StopIteration', 'Failure'];
+/** Longest text read: a multi-megabyte message is cut, not scanned whole. */
+const MAX_TEXT = 200_000;
+
+/** `text` as a SpanError (see the module comment). Empty text gives an empty message. */
+export function parseErrorText(text: string): SpanError {
+  let s = trimEnd(text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text).trimStart();
+  // A loop says its body failed and keeps saying so; the agent's wrapper inside it is dropped.
+  const loop = s.startsWith(LOOP_WRAPPER) ? LOOP_WRAPPER : '';
+  if (loop) s = s.slice(loop.length).trimStart();
+  const wrapped = s.startsWith(AGENT_WRAPPER) && s.length > AGENT_WRAPPER.length;
+  if (wrapped) s = s.slice(AGENT_WRAPPER.length);
+  if (loop) return { message: loop + s };
+  const tb = s.indexOf(TRACEBACK);
+  if (tb >= 0) {
+    const head = s.slice(0, tb).trim();
+    const stack = s.slice(tb).trim();
+    const last = lastLine(stack);
+    const inner = nameAndRest(last);
+    if (head === '') {
+      return inner ? { type: inner.name, message: inner.rest || inner.name, stack } : { message: last, stack };
+    }
+    // The exception that was caught names the failure; what it wraps is said in its message.
+    const outer = nameAndRest(firstLine(head));
+    const headText = outer ? head.slice(head.indexOf(':') + 1).trim() : head;
+    const message = joinCause(headText, last);
+    return outer ? { type: outer.name, message: message || outer.name, stack } : { message, stack };
+  }
+  const lines = nonEmptyLines(s);
+  const one = lines.length === 1 ? nameAndRest(lines[0]!.trim()) : undefined;
+  if (one && (wrapped || looksLikeException(one.name))) return { type: one.name, message: one.rest || one.name };
+  return { message: s.trim() };
+}
+
+/**
+ * What a failure comes down to: a loop's `Loop body failed: …` is its body's error (what a run's
+ * error line says); any other error is its own cause.
+ */
+export function errorCause(e: SpanError): SpanError {
+  if (e.type === undefined && e.message.startsWith(LOOP_WRAPPER)) return parseErrorText(e.message.slice(LOOP_WRAPPER.length));
+  return e;
+}
+
+/** One line for a run's or a span's error: `KeyError: 'income'` rather than `Traceback (most recent…`. */
+export function summarizeError(e: SpanError): string {
+  return e.type ? `${e.type}: ${e.message}` : e.message;
+}
+
+/** `compute_dti failed:` + `KeyError: 'income'` → `compute_dti failed: KeyError: 'income'`. */
+function joinCause(head: string, cause: string): string {
+  if (cause === '' || head.endsWith(cause)) return head;
+  if (head === '') return cause;
+  return head.endsWith(':') ? `${head} ${cause}` : `${head}: ${cause}`;
+}
+
+/** `Name: rest` where Name is a (dotted) identifier; undefined otherwise. */
+function nameAndRest(line: string): { name: string; rest: string } | undefined {
+  const colon = line.indexOf(':');
+  const name = colon >= 0 ? line.slice(0, colon) : line;
+  if (!isDottedIdentifier(name)) return undefined;
+  return { name, rest: colon >= 0 ? line.slice(colon + 1).trim() : '' };
+}
+
+function looksLikeException(name: string): boolean {
+  const last = name.slice(name.lastIndexOf('.') + 1);
+  return EXCEPTION_SUFFIXES.some((s) => last.endsWith(s));
+}
+
+/** `a.b.KeyError`: identifiers joined by dots, checked character by character. */
+function isDottedIdentifier(s: string): boolean {
+  if (s === '' || s.length > 200) return false;
+  let start = true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+    const digit = c >= 48 && c <= 57;
+    if (c === 46 /* . */) {
+      if (start) return false;
+      start = true;
+    } else if (letter || (digit && !start)) {
+      start = false;
+    } else {
+      return false;
+    }
+  }
+  return !start;
+}
+
+function nonEmptyLines(s: string): string[] {
+  return s.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l)).filter((l) => l.trim() !== '');
+}
+
+function lastLine(s: string): string {
+  const lines = nonEmptyLines(s);
+  return (lines[lines.length - 1] ?? '').trim();
+}
+
+function firstLine(s: string): string {
+  return (nonEmptyLines(s)[0] ?? '').trim();
+}
+
+function trimEnd(s: string): string {
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) <= 32) end--;
+  return s.slice(0, end);
+}
