@@ -4,7 +4,7 @@
  * or anything node-only.
  */
 import type { Status } from '../model/types';
-import type { TimelineData, TimelineWire } from '../analysis/timeline/encode';
+import type { TimelineData, TimelineWire } from '../model/timeline';
 
 /** The webview's `viewType`; also the key of its `WebviewPanelSerializer`. */
 export const SPAN_DETAILS_VIEW_TYPE = 'spanlens.spanDetails';

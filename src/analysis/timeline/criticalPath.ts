@@ -12,15 +12,9 @@
  * overlap a child already on the path and are skipped. Zero-length spans can be on the path
  * (marked) but add no section. Iterative: O(n log n) for the sorting, no recursion.
  */
+import type { CriticalSections } from '../../model/timeline';
 
-export interface CriticalSections {
-  /** 1 where the span is on the critical path. */
-  onPath: Uint8Array;
-  /** Sections grouped by row: row r's are `offsets[r]` … `offsets[r + 1] - 1`, earliest first. */
-  offsets: Uint32Array;
-  start: Float64Array;
-  end: Float64Array;
-}
+export type { CriticalSections };
 
 export function criticalPath(
   count: number,

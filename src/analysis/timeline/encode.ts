@@ -3,59 +3,13 @@
  * and string tables (span names repeat: each distinct name is sent once). One message carries a
  * whole 100,000-span run; nothing in it is markup — the page shows every string as text.
  */
-import type { Run, SpanError, Status } from '../../model/types';
+import { ID_SEPARATOR, splitIds, type TimelineData, type TimelineRunInfo, type TimelineWire } from '../../model/timeline';
+import type { Run, SpanError } from '../../model/types';
 import type { TimelineLayout } from './layout';
 
-export interface TimelineRunInfo {
-  id: string;
-  name: string;
-  status: Status;
-  /** The store's id (path or URL) and its last segment, for the header. */
-  store: string;
-  storeLabel: string;
-  /** Wall-clock start (epoch ms), where the store records one. */
-  startMs?: number;
-}
-
-/**
- * What the page works with: the layout's columns (all but the host-side span objects), plus
- * what it shows as text. It arrives as a smaller TimelineWire (`decodeTimeline`).
- */
-export interface TimelineData extends Omit<TimelineLayout, 'spans'> {
-  /** Bumped by the host on every new reading of the run (live runs grow). */
-  version: number;
-  run: TimelineRunInfo;
-  /**
-   * The span ids, joined by U+0000 (one string crosses to the webview far faster than 100,000);
-   * a U+0000 inside an id is sent as U+FFFD. Split with `splitIds`.
-   */
-  ids: string;
-  /** Distinct span names; `nameIndex[row]` points into it. */
-  names: string[];
-  nameIndex: Uint32Array;
-  /** Rows with an error, ascending, and the error's first line for each. */
-  errorRows: Uint32Array;
-  errorText: string[];
-}
-
-/**
- * The message's form of TimelineData, a third smaller (it crosses a websocket in remote and web
- * VS Code): `parent` and `childCount` are left out (the page derives them from `depth` and
- * `subtreeEnd`), self times are 32-bit (text only), and a span on the critical path from its
- * start to its end is `onPath` 2 with no section listed (most leaves on the path are).
- */
-export interface TimelineWire extends Omit<TimelineData, 'parent' | 'childCount' | 'self' | 'critical'> {
-  self: Float32Array;
-  critical: { onPath: Uint8Array; offsets: Uint32Array; start: Float64Array; end: Float64Array };
-}
+export { ID_SEPARATOR, splitIds, type TimelineData, type TimelineRunInfo, type TimelineWire };
 
 const MAX_ERROR_LINE = 300;
-export const ID_SEPARATOR = '\u0000';
-
-/** `TimelineData.ids` back as an array (the page does this when it first needs an id). */
-export function splitIds(ids: string, count: number): string[] {
-  return count === 0 ? [] : ids.split(ID_SEPARATOR);
-}
 
 /** `Type: first line` of an error, cut to a few hundred characters. */
 export function errorFirstLine(e: SpanError): string {

@@ -6,34 +6,13 @@
  * MB and is sent to the webview as it is. Iterative throughout (a store can nest 100k deep).
  */
 import { STATUSES, type SpanNode, type Status } from '../../model/types';
-import { criticalPath, type CriticalSections } from './criticalPath';
+import type { TimelineColumns } from '../../model/timeline';
+import { criticalPath } from './criticalPath';
 import { selfTimes } from './selfTime';
 
-export interface TimelineLayout {
-  count: number;
-  /** The spans in row order (host side only: the webview gets columns). */
+/** The columns, plus the spans themselves in row order (host side only: the webview gets columns). */
+export interface TimelineLayout extends TimelineColumns {
   spans: SpanNode[];
-  depth: Uint32Array;
-  /** Row of the parent, -1 for a top-level span. */
-  parent: Int32Array;
-  /** The first row after this row's subtree. */
-  subtreeEnd: Uint32Array;
-  childCount: Uint32Array;
-  /** Start offset from the run's start (ms). */
-  start: Float64Array;
-  /** End (ms); a running span (no duration yet) ends where the run's axis ends. */
-  end: Float64Array;
-  /** 1 where the span has no duration yet (its end is the axis' end, not a recorded one). */
-  running: Uint8Array;
-  /** Index in STATUSES. */
-  status: Uint8Array;
-  /** Duration minus the time its children cover (clipped to the span). */
-  self: Float64Array;
-  critical: CriticalSections;
-  /** The run's time axis: earliest start and latest end (ms from the run's start). */
-  axisStart: number;
-  axisEnd: number;
-  maxDepth: number;
 }
 
 const STATUS_CODE = new Map<Status, number>(STATUSES.map((s, i) => [s, i]));

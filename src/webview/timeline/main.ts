@@ -6,7 +6,7 @@
  */
 import { STATUSES } from '../../model/types';
 import { isTimelineHostMessage, type TimelineData, type TimelineHostMessage, type TimelinePageMessage, type TimelineWire } from '../protocol';
-import { splitIds } from '../../analysis/timeline/encode';
+import { splitIds } from '../../model/timeline';
 import { readData } from './data';
 import { drawOverview, overviewColors, type OverviewColors } from './overview';
 import { expandAncestors, indexOfRow, nextMatch, visibleRows } from './rows';
