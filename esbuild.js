@@ -26,11 +26,17 @@ const node = {
 const builds = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-  { ...node, entryPoints: ['test/bench/bench.ts'], outfile: 'dist/bench.js', dev: true },
+  // playwright-core (the timeline's headless-Chromium part) loads its own files at run time: not bundled.
+  { ...node, entryPoints: ['test/bench/bench.ts'], outfile: 'dist/bench.js', dev: true, external: [...node.external, 'playwright-core'] },
   {
     bundle: true, platform: 'browser', format: 'iife', target: 'es2020', sourcemap: !production,
     minify: production, logLevel: 'warning',
     entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js',
+  },
+  {
+    bundle: true, platform: 'browser', format: 'iife', target: 'es2020', sourcemap: !production,
+    minify: production, logLevel: 'warning',
+    entryPoints: ['src/webview/timeline/main.ts'], outfile: 'dist/timeline.js',
   },
 ].filter((b) => b.entryPoints.every((e) => fs.existsSync(path.join(__dirname, e))))
   .filter((b) => !(production && b.dev))

@@ -17,6 +17,7 @@ import { registerFindSimilar } from './similar/findSimilar';
 import { registerSearchFeatures } from './search';
 import { registerSourceFeatures } from './source';
 import { FailureStatusBar } from './statusBar';
+import { registerTimeline } from './timeline';
 import { registerReceiver } from './receiver/receiverController';
 import { registerPostgresCommands } from './stores/postgresCommands';
 import { RUNS_VIEW_ID, StoreRegistry } from './stores/storeRegistry';
@@ -46,6 +47,8 @@ export function activate(context: vscode.ExtensionContext): void {
     // claude-flow in PostgreSQL (connect, password in SecretStorage) and Find Similar Failures, every store.
     ...registerPostgresCommands({ extension: context, registry, provider, view }),
     ...registerFindSimilar({ extension: context, registry, provider, view }),
+    // The Trace Timeline: a waterfall tab per run (src/extension/timeline).
+    ...registerTimeline({ extension: context, registry, provider, view }),
     // The OTLP/HTTP receiver: apps export to it, it writes an ordinary OTLP store the view lists.
     ...registerReceiver({ extension: context, registry, provider, view }),
     vscode.commands.registerCommand('spanlens.showRecentFailures', async () => {

@@ -2,7 +2,8 @@
  * Restricted Mode (an untrusted folder). Spanlens reads trace files there as anywhere: reading
  * is what it does, and it never writes. What a folder's own settings could make it do beyond
  * that is held back until the folder is trusted: connect to a PostgreSQL server named in them,
- * read files matched by extra globs, or lift the store size limit. package.json lists these
+ * read files matched by extra globs, lift the store size limit, or say where the OTLP receiver
+ * listens and writes and that it starts by itself. package.json lists these
  * in `capabilities.untrustedWorkspaces.restrictedConfigurations`, so VS Code itself ignores
  * their workspace values while the folder is untrusted; this module says so in the Runs view
  * and re-reads the stores the moment trust is granted.
@@ -14,6 +15,9 @@ export const RESTRICTED_SETTINGS: ReadonlyArray<{ key: string; words: string }> 
   { key: 'postgres.connections', words: 'PostgreSQL connections' },
   { key: 'storeGlobs', words: 'extra store globs' },
   { key: 'maxStoreSizeMB', words: 'the store size limit' },
+  { key: 'receiver.host', words: "the OTLP receiver's address" },
+  { key: 'receiver.dir', words: "the OTLP receiver's folder" },
+  { key: 'receiver.startOnOpen', words: 'starting the OTLP receiver with the folder' },
 ];
 
 /**

@@ -98,12 +98,15 @@ function onAction(action: Action, arg: string): void {
       if (view) post({ type: 'loadTurn', spanId: view.span.id, index: Number(arg) });
       ui = toggleValue(ui, `turn:${arg}`);
       break;
+    case 'open-timeline':
+      if (view) post({ type: 'openTimeline', spanId: view.span.id });
+      return;
   }
   vscode.setState(ui);
   repaintKeepingPlace(action, arg);
 }
 
-const ACTIONS: ReadonlySet<string> = new Set<Action>(['toggle-section', 'toggle-value', 'copy', 'open-source', 'find-similar', 'load-turn']);
+const ACTIONS: ReadonlySet<string> = new Set<Action>(['toggle-section', 'toggle-value', 'copy', 'open-source', 'find-similar', 'load-turn', 'open-timeline']);
 
 root.addEventListener('click', (event) => {
   const target = event.target instanceof Element ? event.target.closest('button[data-action]') : null;

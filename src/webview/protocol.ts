@@ -4,6 +4,7 @@
  * or anything node-only.
  */
 import type { Status } from '../model/types';
+import type { TimelineData, TimelineWire } from '../model/timeline';
 
 /** The webview's `viewType`; also the key of its `WebviewPanelSerializer`. */
 export const SPAN_DETAILS_VIEW_TYPE = 'spanlens.spanDetails';
@@ -184,7 +185,9 @@ export type PageMessage =
   /** Reserved: no button yet. */
   | { type: 'openRun'; runId: string }
   /** The whole text of conversation turn `index` (sent folded, too long to send with the rest). */
-  | { type: 'loadTurn'; spanId: string; index: number };
+  | { type: 'loadTurn'; spanId: string; index: number }
+  /** The Open Timeline button: the run's Trace Timeline, with this span selected. */
+  | { type: 'openTimeline'; spanId: string };
 
 /** Validates what arrives from the page before the host acts on it. */
 export function isPageMessage(m: unknown): m is PageMessage {
@@ -197,6 +200,7 @@ export function isPageMessage(m: unknown): m is PageMessage {
       return typeof o.text === 'string';
     case 'openSource':
     case 'findSimilar':
+    case 'openTimeline':
       return typeof o.spanId === 'string';
     case 'openRun':
       return typeof o.runId === 'string';
@@ -218,4 +222,73 @@ export function isHostMessage(m: unknown): m is HostMessage {
     return typeof d === 'object' && d !== null && typeof d.span === 'object' && Array.isArray(d.attributes);
   }
   return false;
+}
+
+// ---- Trace Timeline (src/extension/timeline ↔ src/webview/timeline) ----
+
+/** The timeline's `viewType`: one editor tab per run. */
+export const TIMELINE_VIEW_TYPE = 'spanlens.timeline';
+
+export type { TimelineData, TimelineWire };
+
+export type TimelineHostMessage =
+  /** The whole run, laid out (typed arrays; sent again, with a higher version, when a live run grows). */
+  | { type: 'data'; data: TimelineWire }
+  /** The rows matching the filter box's query `seq` (ascending), and what the parser did not understand. */
+  | { type: 'matches'; seq: number; rows: Uint32Array; hints: string[]; empty: boolean }
+  /** Select this span (the Runs view's selection moved to it); the page does not answer with `select`. */
+  | { type: 'reveal'; spanId: string }
+  /** No data to show: still reading, the run is gone, or the store cannot be read. */
+  | { type: 'message'; kind: 'loading' | 'gone' | 'error'; text: string };
+
+export type TimelinePageMessage =
+  | { type: 'ready' }
+  /** A row was selected: `open` (click, Enter) shows Span Details and the source; otherwise only the selection follows. */
+  | { type: 'select'; spanId: string; open: boolean; row: number; version: number }
+  | { type: 'filter'; seq: number; query: string }
+  /** A reading's first rows are on screen: `ms` from the message's arrival to that frame (the host logs it). */
+  | { type: 'painted'; version: number; ms: number };
+
+function isTypedArrayLike(v: unknown): boolean {
+  return ArrayBuffer.isView(v) || Array.isArray(v);
+}
+
+export function isTimelinePageMessage(m: unknown): m is TimelinePageMessage {
+  if (typeof m !== 'object' || m === null) return false;
+  const o = m as Record<string, unknown>;
+  switch (o.type) {
+    case 'ready':
+      return true;
+    case 'select':
+      return typeof o.spanId === 'string' && typeof o.open === 'boolean' && Number.isInteger(o.row) && typeof o.version === 'number';
+    case 'filter':
+      return typeof o.seq === 'number' && typeof o.query === 'string' && o.query.length <= 2000;
+    case 'painted':
+      return typeof o.version === 'number' && typeof o.ms === 'number';
+    default:
+      return false;
+  }
+}
+
+const DATA_COLUMNS = ['nameIndex', 'depth', 'subtreeEnd', 'start', 'end', 'running', 'status', 'self', 'errorRows'] as const;
+
+export function isTimelineHostMessage(m: unknown): m is TimelineHostMessage {
+  if (typeof m !== 'object' || m === null) return false;
+  const o = m as Record<string, unknown>;
+  switch (o.type) {
+    case 'data': {
+      const d = o.data as Record<string, unknown> | undefined;
+      if (typeof d !== 'object' || d === null || typeof d.count !== 'number' || typeof d.ids !== 'string' || !Array.isArray(d.names)) return false;
+      if (typeof d.run !== 'object' || d.run === null || typeof d.critical !== 'object' || d.critical === null) return false;
+      return DATA_COLUMNS.every((k) => isTypedArrayLike(d[k]));
+    }
+    case 'matches':
+      return typeof o.seq === 'number' && isTypedArrayLike(o.rows) && Array.isArray(o.hints);
+    case 'reveal':
+      return typeof o.spanId === 'string';
+    case 'message':
+      return typeof o.text === 'string' && (o.kind === 'loading' || o.kind === 'gone' || o.kind === 'error');
+    default:
+      return false;
+  }
 }

@@ -7,7 +7,7 @@ import type { AttributeRow, IoBlock, SpanDetailsView, UsageView } from './protoc
 import type { SectionId, UiState } from './state';
 import { h, type Child, type VElement, type VNode } from './vdom';
 
-export type Action = 'toggle-section' | 'toggle-value' | 'copy' | 'open-source' | 'find-similar' | 'load-turn';
+export type Action = 'toggle-section' | 'toggle-value' | 'copy' | 'open-source' | 'find-similar' | 'load-turn' | 'open-timeline';
 
 export interface RenderResult {
   root: VElement;
@@ -123,6 +123,11 @@ function renderHeader(view: SpanDetailsView): VElement {
             'Find Similar Failures',
           )
         : null,
+      h(
+        'button',
+        { type: 'button', 'data-action': 'open-timeline', 'data-testid': 'open-timeline', title: "The run's Trace Timeline, with this span selected" },
+        'Open Timeline',
+      ),
     ),
   );
 }

@@ -5,7 +5,9 @@
  *
  * The store is written by test/fixtures/flujo_store.py (python3's sqlite3, WAL mode, the
  * newest runs only in the -wal) once and cached in .spanlens-cache/bench/.
- * Env: BENCH_RUNS (20000) × BENCH_SPANS (50), BENCH_REPS (5). Arguments pick parts: engine, search, receiver.
+ * Env: BENCH_RUNS (20000) × BENCH_SPANS (50), BENCH_REPS (5); BENCH_TIMELINE_SPANS (100000) for the
+ * Trace Timeline part (timelinePage.ts, headless Chromium). Arguments pick parts: engine, search,
+ * receiver, timeline.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -16,6 +18,7 @@ import { openFlujoStore } from '../../src/sources/flujo/reader';
 import { enrichStore, openStore } from '../../src/sources/open';
 import { readWholeFile } from '../../src/sqlite/read';
 import { receiverBench } from './receiver';
+import { printTimelineFigures, timelinePageBench } from './timelinePage';
 
 const runs = Number(process.env.BENCH_RUNS ?? 20000);
 const spansPerRun = Number(process.env.BENCH_SPANS ?? 50);
@@ -293,8 +296,15 @@ async function cliScaleBench(): Promise<void> {
   for (const [name, ms] of rows) console.log(`${name.padEnd(w)}  ${`${(ms / 1000).toFixed(2)} s`.padStart(9)}`);
 }
 
-// `npm run bench` runs every part; `npm run bench -- receiver` (or engine, search, cli, llm) one of them.
-const parts: Record<string, () => Promise<void>> = { engine: main, search: searchBench, cli: cliScaleBench, llm: llmPassBench, receiver: receiverBench };
+// ---- the Trace Timeline page on one 100,000-span trace, in headless Chromium ----
+
+async function timelineBench(): Promise<void> {
+  const spans = Number(process.env.BENCH_TIMELINE_SPANS ?? 100_000);
+  printTimelineFigures(await timelinePageBench(root, path.join(root, '.spanlens-cache', 'bench'), spans));
+}
+
+// `npm run bench` runs every part; `npm run bench -- receiver` (or engine, search, cli, llm, timeline) one of them.
+const parts: Record<string, () => Promise<void>> = { engine: main, search: searchBench, cli: cliScaleBench, llm: llmPassBench, receiver: receiverBench, timeline: timelineBench };
 const wanted = [...process.argv.slice(2), ...(process.env.BENCH_ONLY ? [process.env.BENCH_ONLY] : [])].filter((a) => a in parts);
 (async () => {
   for (const [name, run] of Object.entries(parts)) if (wanted.length === 0 || wanted.includes(name)) await run();

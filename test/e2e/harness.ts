@@ -61,16 +61,8 @@ export const PYTHON = process.env.PYTHON ?? 'python3';
 /** A live SQLite writer for a demo store (test/e2e/append_run.py): appends or finishes a run. */
 export const APPEND_RUN = fileURLToPath(new URL('./append_run.py', import.meta.url));
 
-/** Chromium flags: no sandbox (root in a container), no GPU, nothing that phones home. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { CHROMIUM_ARGS } from './chromium';
+export { CHROMIUM_ARGS };
 
 export interface LaunchOptions {
   /** Folder VS Code opens. */

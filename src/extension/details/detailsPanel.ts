@@ -221,6 +221,11 @@ export class SpanDetailsPanel {
         if (text !== undefined) this.post({ type: 'turnText', spanId: m.spanId, index: m.index, text });
         return;
       }
+      case 'openTimeline': {
+        const t = this.target;
+        if (t && t.span.id === m.spanId) await vscode.commands.executeCommand('spanlens.openTimeline', { storeId: t.storeId, runId: t.run.id, spanId: t.span.id });
+        return;
+      }
     }
   }
 

@@ -13,6 +13,8 @@ export interface DetailsHtmlInput {
   scriptUri: string;
   /** `asWebviewUri(media/details.css)`, as a string. */
   styleUri: string;
+  /** The document's title (the Trace Timeline uses this shell too). */
+  title?: string;
 }
 
 /** A fresh nonce for every page load: 128 random bits, base64 (what CSP's nonce-source expects). */
@@ -42,7 +44,7 @@ export function detailsHtml(o: DetailsHtmlInput): string {
 <meta http-equiv="Content-Security-Policy" content="${attr(contentSecurityPolicy(o.cspSource, o.nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${attr(o.styleUri)}">
-<title>Span Details</title>
+<title>${attr(o.title ?? 'Span Details')}</title>
 </head>
 <body>
 <main id="root"></main>

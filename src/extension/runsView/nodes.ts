@@ -31,7 +31,12 @@ export interface ViewContext {
   storeCount(): number;
   /** Re-renders one node (a run whose LLM totals became known once its spans were read). */
   refreshNode?(node: ViewNode): void;
+  /** Child spans shown under a run or span node (by node id) before its "Load more…" item. */
+  childLimit(parentNodeId: string): number;
 }
+
+/** Child spans per page under a run or span: a loop of 100,000 iterations must not build 100,000 tree items at once. */
+export const SPAN_PAGE_SIZE = 200;
 
 /** Context values (menus' `viewItem`); also what e2e tests select by. */
 export const CONTEXT = {
@@ -49,6 +54,7 @@ export const CONTEXT = {
   spanSrc: 'span-src',
   spanFailedSrc: 'span-failed-src',
   loadMore: 'loadMore',
+  loadMoreSpans: 'loadMoreSpans',
   message: 'message',
   error: 'error',
   tooLarge: 'tooLarge',
@@ -212,7 +218,7 @@ export class StoreNode extends ViewNode {
       return [new ErrorNode(this, errorMessage(err))];
     }
     const ids = new IdDeduper();
-    const nodes: ViewNode[] = runs.slice(0, limit).map((r) => new RunNode(this, this.ctx.registry, e, r, ids.take(runNodeId(e.id, r.id))));
+    const nodes: ViewNode[] = runs.slice(0, limit).map((r) => new RunNode(this, this.ctx, e, r, ids.take(runNodeId(e.id, r.id))));
     if (runs.length > limit) nodes.push(new LoadMoreNode(this, e.id, limit));
     if (nodes.length === 0) {
       const hidden = filter.window === 'all' ? await this.hiddenByWindow() : undefined;
@@ -256,12 +262,17 @@ export class StoreNode extends ViewNode {
 export class RunNode extends ViewNode {
   constructor(
     parent: StoreNode,
-    private readonly registry: StoreRegistry,
+    private readonly ctx: ViewContext,
     readonly entry: StoreEntry,
     readonly run: Run,
     readonly id: string,
   ) {
     super(parent);
+  }
+
+  /** Built when the row is hovered (TreeDataProvider.resolveTreeItem), not for every row listed. */
+  tooltip(): vscode.MarkdownString {
+    return runTooltip(this.run, runTotals.get(this.totalsKey())?.totals ?? undefined);
   }
 
   getTreeItem(): vscode.TreeItem {
@@ -277,7 +288,6 @@ export class RunNode extends ViewNode {
     item.description = totals ? `${runDescription(r)} · ${totalsSummary(totals)}` : runDescription(r);
     item.iconPath = statusIcon(r.status);
     item.contextValue = r.status === 'error' ? CONTEXT.runFailed : CONTEXT.run;
-    item.tooltip = runTooltip(r, totals ?? undefined);
     item.accessibilityInformation = { label: `${r.name || r.id}, ${STATUS_WORD[r.status]}, ${item.description}` };
     return item;
   }
@@ -285,7 +295,7 @@ export class RunNode extends ViewNode {
   override async getChildren(): Promise<ViewNode[]> {
     let roots: SpanNode[];
     try {
-      roots = await this.registry.getSpanTree(this.entry, this.run.id);
+      roots = await this.ctx.registry.getSpanTree(this.entry, this.run.id);
     } catch (err) {
       logError(`Reading spans of run ${this.run.id} in ${this.entry.id} failed`, err);
       return [new ErrorNode(this, errorMessage(err), `run|${this.run.id}`)];
@@ -297,7 +307,7 @@ export class RunNode extends ViewNode {
     this.noteTotals(roots);
     const onErrorPath = nodesOnErrorPaths(roots);
     const ids = new IdDeduper();
-    return roots.map((s) => new SpanItemNode(this, this.entry, this.run, s, onErrorPath, ids));
+    return spanPage(this, this.ctx, roots, (s) => new SpanItemNode(this, this.ctx, this.entry, this.run, s, onErrorPath, ids));
   }
 
   private totalsKey(): string {
@@ -359,6 +369,7 @@ export class SpanItemNode extends ViewNode {
 
   constructor(
     parent: ViewNode,
+    private readonly ctx: ViewContext,
     readonly entry: StoreEntry,
     readonly run: Run,
     readonly span: SpanNode,
@@ -367,6 +378,12 @@ export class SpanItemNode extends ViewNode {
   ) {
     super(parent);
     this.id = ids.take(spanNodeId(entry.id, run.id, span.id));
+  }
+
+  /** Built when the row is hovered (TreeDataProvider.resolveTreeItem), not for every row listed. */
+  tooltip(): vscode.MarkdownString {
+    const where = spanSourceHints.current?.label(this.entry, this.run, this.span) ?? undefined;
+    return spanTooltip(this.span, where);
   }
 
   getTreeItem(): vscode.TreeItem {
@@ -385,7 +402,6 @@ export class SpanItemNode extends ViewNode {
     const where = spanSourceHints.current?.label(this.entry, this.run, s) ?? undefined;
     if (where) item.contextValue = s.status === 'error' ? CONTEXT.spanFailedSrc : CONTEXT.spanSrc;
     else item.contextValue = s.status === 'error' ? CONTEXT.spanFailed : CONTEXT.span;
-    item.tooltip = spanTooltip(s, where);
     // With source features: details and, when the span has a location, its code (spanlens.openSpan).
     item.command = { command: spanSourceHints.current ? 'spanlens.openSpan' : 'spanlens.showSpan', title: 'Show Span Details', arguments: [this] };
     item.accessibilityInformation = { label: `${s.name || s.id}, ${STATUS_WORD[s.status]}, ${item.description}` };
@@ -393,7 +409,7 @@ export class SpanItemNode extends ViewNode {
   }
 
   override getChildren(): ViewNode[] {
-    return this.span.children.map((c) => new SpanItemNode(this, this.entry, this.run, c, this.onErrorPath, this.ids));
+    return spanPage(this, this.ctx, this.span.children, (c) => new SpanItemNode(this, this.ctx, this.entry, this.run, c, this.onErrorPath, this.ids));
   }
 }
 
@@ -426,6 +442,41 @@ function spanTooltip(s: SpanNode, where?: string): vscode.MarkdownString {
 }
 
 // ---- paging and messages ----
+
+/** The first pages of a run's or span's children, and a "Load more…" item when there are more. */
+function spanPage(parent: RunNode | SpanItemNode, ctx: ViewContext, children: readonly SpanNode[], make: (s: SpanNode) => SpanItemNode): ViewNode[] {
+  const limit = ctx.childLimit(parent.id);
+  const out: ViewNode[] = [];
+  const n = Math.min(limit, children.length);
+  for (let i = 0; i < n; i++) out.push(make(children[i]!));
+  if (children.length > n) out.push(new LoadMoreSpansNode(parent, n, children.length));
+  return out;
+}
+
+export class LoadMoreSpansNode extends ViewNode {
+  readonly id: string;
+
+  constructor(
+    readonly owner: RunNode | SpanItemNode,
+    private readonly shown: number,
+    private readonly total: number,
+  ) {
+    super(owner);
+    this.id = `${owner.id}|more`;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.description = `${this.shown.toLocaleString('en-US')} of ${this.total.toLocaleString('en-US')} spans shown`;
+    item.iconPath = new vscode.ThemeIcon('ellipsis');
+    item.contextValue = CONTEXT.loadMoreSpans;
+    item.tooltip = `Show the next ${SPAN_PAGE_SIZE} spans (all of them are on the run's Trace Timeline)`;
+    item.accessibilityInformation = { label: `Load more…, ${this.shown} of ${this.total} spans shown` };
+    item.command = { command: 'spanlens.loadMoreSpans', title: 'Load More Spans', arguments: [this] };
+    return item;
+  }
+}
 
 export class LoadMoreNode extends ViewNode {
   readonly id: string;

@@ -9,7 +9,7 @@ import { config } from '../config';
 import { logError } from '../log';
 import { RUNS_VIEW_ID, type StoreEntry, type StoreRegistry } from '../stores/storeRegistry';
 import { heldBackSettings, heldBackText, onTrustGranted } from '../trust';
-import { RestrictedModeNode, StoreNode, type ViewContext, type ViewNode } from './nodes';
+import { RestrictedModeNode, RunNode, SPAN_PAGE_SIZE, SpanItemNode, StoreNode, type ViewContext, type ViewNode } from './nodes';
 
 const FILTER_KEY = 'spanlens.runsFilter';
 /** Context key: true while a filter is set; shows the "Clear Filters" title button. */
@@ -27,6 +27,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ViewNode>, View
   private readonly storeNodes = new Map<string, StoreNode>();
   /** Pages of runs loaded per store ("Load more…"); reset when the filter changes. */
   private readonly pages = new Map<string, number>();
+  /** Pages of child spans shown per run/span node id ("Load more…" under a big loop). */
+  private readonly childPages = new Map<string, number>();
   private current: RunsFilter;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -78,6 +80,12 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ViewNode>, View
     return node.parent;
   }
 
+  /** Tooltips are built on hover: a run of 100,000 spans lists rows without building 100,000 of them. */
+  resolveTreeItem(item: vscode.TreeItem, node: ViewNode): vscode.TreeItem {
+    if (node instanceof SpanItemNode || node instanceof RunNode) item.tooltip = node.tooltip();
+    return item;
+  }
+
   // ---- ViewContext ----
 
   filter(): RunsFilter {
@@ -90,6 +98,24 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ViewNode>, View
 
   storeCount(): number {
     return this.registry.list().length;
+  }
+
+  childLimit(parentNodeId: string): number {
+    return SPAN_PAGE_SIZE * (this.childPages.get(parentNodeId) ?? 1);
+  }
+
+  /** Shows the next page of a run's or span's children. */
+  loadMoreChildren(parent: ViewNode): void {
+    this.childPages.set(parent.id, (this.childPages.get(parent.id) ?? 1) + 1);
+    this.changed.fire(parent);
+  }
+
+  /** Makes sure the child at `index` of a run/span node is listed (reveal, search); true when pages were added. */
+  showChild(parentNodeId: string, index: number): boolean {
+    const pages = Math.floor(index / SPAN_PAGE_SIZE) + 1;
+    if ((this.childPages.get(parentNodeId) ?? 1) >= pages) return false;
+    this.childPages.set(parentNodeId, pages);
+    return true;
   }
 
   // ---- operations ----

@@ -22,11 +22,16 @@ export interface OpenOptions {
   preview: boolean;
   /** Keep the focus where it is (the tree) rather than in the editor. */
   preserveFocus: boolean;
+  /** A group to keep showing too (the Trace Timeline the click came from). */
+  avoid?: vscode.ViewColumn;
 }
 
-/** The editor group for source: not the one showing Span Details. */
-function sourceColumn(): vscode.ViewColumn {
+/** The editor group for source: not the one showing Span Details (nor `avoid`). */
+function sourceColumn(avoid?: vscode.ViewColumn): vscode.ViewColumn {
   const panelColumn = SpanDetailsPanel.current?.column;
+  if (avoid !== undefined) {
+    for (const c of [vscode.ViewColumn.One, vscode.ViewColumn.Two, vscode.ViewColumn.Three]) if (c !== avoid && c !== panelColumn) return c;
+  }
   if (panelColumn === undefined) return vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One;
   const active = vscode.window.activeTextEditor?.viewColumn;
   if (active !== undefined && active !== panelColumn) return active;
@@ -42,7 +47,7 @@ export async function openLocation(loc: SpanLocation, opts: OpenOptions): Promis
   const pos = doc.validatePosition(new vscode.Position(line, character));
   const range = new vscode.Range(pos, pos);
   const editor = await vscode.window.showTextDocument(doc, {
-    viewColumn: sourceColumn(),
+    viewColumn: sourceColumn(opts.avoid),
     selection: range,
     preview: opts.preview,
     preserveFocus: opts.preserveFocus,
@@ -59,6 +64,21 @@ export interface NavigationContext {
 
 function spanTarget(node: SpanItemNode): { storeId: string; run: Run; span: Span } {
   return { storeId: node.entry.id, run: node.run, span: withoutChildren(node.span) };
+}
+
+/** What `spanlens.openSpan` takes besides a Runs view node: a span named outright (the Trace Timeline's clicks). */
+export interface OpenSpanTarget {
+  storeId: string;
+  run: Run;
+  span: Span;
+  /** The editor group the click came from, kept visible: source opens elsewhere. */
+  avoid?: vscode.ViewColumn;
+}
+
+function isOpenSpanTarget(v: unknown): v is OpenSpanTarget {
+  if (typeof v !== 'object' || v === null) return false;
+  const o = v as Record<string, unknown>;
+  return typeof o.storeId === 'string' && typeof o.run === 'object' && o.run !== null && typeof o.span === 'object' && o.span !== null;
 }
 
 /** Says why nothing opened, once, without a modal. */
@@ -92,9 +112,16 @@ export function registerNavigation(ctx: NavigationContext): vscode.Disposable[] 
   };
 
   const openSpan = async (arg?: unknown): Promise<void> => {
-    const node = arg instanceof SpanItemNode ? arg : ctx.view.selection.find((n): n is SpanItemNode => n instanceof SpanItemNode);
-    if (!node) return;
-    const target = spanTarget(node);
+    let target: { storeId: string; run: Run; span: Span };
+    let avoid: vscode.ViewColumn | undefined;
+    if (isOpenSpanTarget(arg)) {
+      target = { storeId: arg.storeId, run: arg.run, span: arg.span };
+      avoid = arg.avoid;
+    } else {
+      const node = arg instanceof SpanItemNode ? arg : ctx.view.selection.find((n): n is SpanItemNode => n instanceof SpanItemNode);
+      if (!node) return;
+      target = spanTarget(node);
+    }
     const seq = ++clickSeq;
     if (!config.goToSourceOnClick()) {
       SpanDetailsPanel.show(ctx.extension, target);
@@ -102,7 +129,7 @@ export function registerNavigation(ctx: NavigationContext): vscode.Disposable[] 
     }
     const found = ctx.resolver.resolve(target.storeId, target.run.id, target.span);
     try {
-      if (!SpanDetailsPanel.current) {
+      if (!SpanDetailsPanel.current && avoid === undefined) {
         // First click: the code takes the main editor group and the details open beside it, as
         // when a file is open already. Waited for briefly; the details never wait long for it.
         let timer: ReturnType<typeof setTimeout> | undefined;
@@ -110,7 +137,7 @@ export function registerNavigation(ctx: NavigationContext): vscode.Disposable[] 
           clearTimeout(timer),
         );
         if (seq !== clickSeq) return;
-        if (early) await openLocation(early, { preview: true, preserveFocus: true });
+        if (early) await openLocation(early, { preview: true, preserveFocus: true, avoid });
         SpanDetailsPanel.show(ctx.extension, target);
         if (early) return;
       } else {
@@ -118,7 +145,7 @@ export function registerNavigation(ctx: NavigationContext): vscode.Disposable[] 
       }
       const loc = await found;
       if (!loc || seq !== clickSeq) return;
-      await openLocation(loc, { preview: true, preserveFocus: true });
+      await openLocation(loc, { preview: true, preserveFocus: true, avoid });
     } catch (e) {
       // The details are open either way; a file that vanished is worth a line in the log, not a toast.
       logError(`Opening the source of span ${target.span.id} failed`, e);

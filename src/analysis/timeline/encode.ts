@@ -1,0 +1,100 @@
+/**
+ * The timeline in the compact form the webview gets: parallel typed arrays, one entry per row,
+ * and string tables (span names repeat: each distinct name is sent once). One message carries a
+ * whole 100,000-span run; nothing in it is markup — the page shows every string as text.
+ */
+import { ID_SEPARATOR, splitIds, type TimelineData, type TimelineRunInfo, type TimelineWire } from '../../model/timeline';
+import type { Run, SpanError } from '../../model/types';
+import type { TimelineLayout } from './layout';
+
+export { ID_SEPARATOR, splitIds, type TimelineData, type TimelineRunInfo, type TimelineWire };
+
+const MAX_ERROR_LINE = 300;
+
+/** `Type: first line` of an error, cut to a few hundred characters. */
+export function errorFirstLine(e: SpanError): string {
+  let line = '';
+  for (const l of e.message.split(/\r\n|\r|\n/)) {
+    const t = l.trim();
+    if (t !== '') {
+      line = t;
+      break;
+    }
+  }
+  // A Python traceback's useful line is its last one.
+  if (/^Traceback \(most recent call last\)/.test(line)) {
+    const lines = e.message.split(/\r\n|\r|\n/).map((l) => l.trim()).filter((l) => l !== '');
+    line = lines[lines.length - 1] ?? line;
+  }
+  const type = e.type?.trim() ?? '';
+  const text = type && !line.startsWith(type) ? `${type}: ${line}` : line;
+  return text.length > MAX_ERROR_LINE ? `${text.slice(0, MAX_ERROR_LINE - 1)}…` : text;
+}
+
+export function storeLabel(store: string): string {
+  return store.split(/[\\/]/).filter(Boolean).pop() ?? store;
+}
+
+export function encodeTimeline(run: Run, layout: TimelineLayout, version: number): TimelineWire {
+  const n = layout.count;
+  const ids: string[] = new Array<string>(n);
+  let nul = false;
+  const names: string[] = [];
+  const nameIds = new Map<string, number>();
+  const nameIndex = new Uint32Array(n);
+  const errorRows: number[] = [];
+  const errorText: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = layout.spans[i]!;
+    ids[i] = s.id;
+    if (!nul && s.id.includes(ID_SEPARATOR)) nul = true;
+    const name = s.name || s.id;
+    let k = nameIds.get(name);
+    if (k === undefined) {
+      k = names.length;
+      names.push(name);
+      nameIds.set(name, k);
+    }
+    nameIndex[i] = k;
+    if (s.error) {
+      errorRows.push(i);
+      errorText.push(errorFirstLine(s.error));
+    }
+  }
+  const info: TimelineRunInfo = { id: run.id, name: run.name || run.id, status: run.status, store: run.store, storeLabel: storeLabel(run.store) };
+  if (run.startMs !== undefined) info.startMs = run.startMs;
+  const { spans: _spans, parent: _parent, childCount: _childCount, self, critical, ...columns } = layout;
+  return {
+    ...columns,
+    self: Float32Array.from(self),
+    critical: compactSections(critical, layout.start, layout.end),
+    version,
+    run: info,
+    ids: (nul ? ids.map((id) => id.split(ID_SEPARATOR).join('\uFFFD')) : ids).join(ID_SEPARATOR),
+    names,
+    nameIndex,
+    errorRows: Uint32Array.from(errorRows),
+    errorText,
+  };
+}
+
+/** Sections that are a whole span become `onPath` 2 and are not listed. */
+function compactSections(c: TimelineData['critical'], start: Float64Array, end: Float64Array): TimelineWire['critical'] {
+  const n = c.onPath.length;
+  const onPath = Uint8Array.from(c.onPath);
+  const offsets = new Uint32Array(n + 1);
+  const keep: number[] = [];
+  for (let r = 0; r < n; r++) {
+    const a = c.offsets[r]!;
+    const b = c.offsets[r + 1]!;
+    if (b - a === 1 && c.start[a] === start[r] && c.end[a] === end[r]) onPath[r] = 2;
+    else for (let k = a; k < b; k++) keep.push(k);
+    offsets[r + 1] = keep.length;
+  }
+  return {
+    onPath,
+    offsets,
+    start: Float64Array.from(keep, (k) => c.start[k]!),
+    end: Float64Array.from(keep, (k) => c.end[k]!),
+  };
+}
