@@ -38,6 +38,11 @@ const builds = [
     minify: production, logLevel: 'warning',
     entryPoints: ['src/webview/timeline/main.ts'], outfile: 'dist/timeline.js',
   },
+  {
+    bundle: true, platform: 'browser', format: 'iife', target: 'es2020', sourcemap: !production,
+    minify: production, logLevel: 'warning',
+    entryPoints: ['src/webview/compare/main.ts'], outfile: 'dist/compare.js',
+  },
 ].filter((b) => b.entryPoints.every((e) => fs.existsSync(path.join(__dirname, e))))
   .filter((b) => !(production && b.dev))
   .map(({ dev, ...b }) => b);

@@ -17,6 +17,7 @@ import { registerFindSimilar } from './similar/findSimilar';
 import { registerSearchFeatures } from './search';
 import { registerSourceFeatures } from './source';
 import { FailureStatusBar } from './statusBar';
+import { registerCompare } from './compare';
 import { registerTimeline } from './timeline';
 import { registerReceiver } from './receiver/receiverController';
 import { registerPostgresCommands } from './stores/postgresCommands';
@@ -49,6 +50,8 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerFindSimilar({ extension: context, registry, provider, view }),
     // The Trace Timeline: a waterfall tab per run (src/extension/timeline).
     ...registerTimeline({ extension: context, registry, provider, view }),
+    // Compare Runs: a failed run against the last that passed, or any two runs.
+    ...registerCompare({ extension: context, registry, provider, view }),
     // The OTLP/HTTP receiver: apps export to it, it writes an ordinary OTLP store the view lists.
     ...registerReceiver({ extension: context, registry, provider, view }),
     vscode.commands.registerCommand('spanlens.showRecentFailures', async () => {

@@ -4,6 +4,7 @@
  * or anything node-only.
  */
 import type { Status } from '../model/types';
+import type { CompareRowDetail, CompareWire } from '../model/compare';
 import type { TimelineData, TimelineWire } from '../model/timeline';
 
 /** The webview's `viewType`; also the key of its `WebviewPanelSerializer`. */
@@ -291,4 +292,59 @@ export function isTimelineHostMessage(m: unknown): m is TimelineHostMessage {
     default:
       return false;
   }
+}
+
+// ---- Compare Runs (src/extension/compare ↔ src/webview/compare) ----
+
+/** The comparison's `viewType`: one editor tab per pair of runs. */
+export const COMPARE_VIEW_TYPE = 'spanlens.compareRuns';
+
+export type { CompareRowDetail, CompareWire };
+
+export type CompareHostMessage =
+  /** The two runs aligned: every row, as columns. */
+  | { type: 'data'; data: CompareWire }
+  /** The selected row's whole difference (attributes field by field, both errors). */
+  | { type: 'detail'; detail: CompareRowDetail }
+  /** Nothing to show: still reading, or a run or store that cannot be read. */
+  | { type: 'message'; kind: 'loading' | 'error'; text: string };
+
+export type ComparePageMessage =
+  | { type: 'ready' }
+  /** A row was selected (the page then wants its detail). */
+  | { type: 'select'; row: number }
+  /** Span Details and the source of one side of a row (click, Enter, or the buttons). */
+  | { type: 'open'; row: number; side: 'a' | 'b' }
+  /** Compare the other way round (B as the base). */
+  | { type: 'swap' };
+
+export function isComparePageMessage(m: unknown): m is ComparePageMessage {
+  if (typeof m !== 'object' || m === null) return false;
+  const o = m as Record<string, unknown>;
+  switch (o.type) {
+    case 'ready':
+    case 'swap':
+      return true;
+    case 'select':
+      return Number.isInteger(o.row) && (o.row as number) >= 0;
+    case 'open':
+      return Number.isInteger(o.row) && (o.row as number) >= 0 && (o.side === 'a' || o.side === 'b');
+    default:
+      return false;
+  }
+}
+
+export function isCompareHostMessage(m: unknown): m is CompareHostMessage {
+  if (typeof m !== 'object' || m === null) return false;
+  const o = m as Record<string, unknown>;
+  if (o.type === 'data') {
+    const d = o.data as Record<string, unknown> | undefined;
+    return typeof d === 'object' && d !== null && Array.isArray(d.names) && Array.isArray(d.change) && typeof d.a === 'object' && typeof d.b === 'object';
+  }
+  if (o.type === 'detail') {
+    const d = o.detail as Record<string, unknown> | undefined;
+    return typeof d === 'object' && d !== null && Number.isInteger(d.row) && Array.isArray(d.attributes);
+  }
+  if (o.type === 'message') return (o.kind === 'loading' || o.kind === 'error') && typeof o.text === 'string';
+  return false;
 }

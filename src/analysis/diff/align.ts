@@ -6,12 +6,13 @@
  * removed, status, slower or faster (beyond a threshold), or same. Iterative throughout: a
  * 100,000-deep or -wide run must not overflow the stack.
  */
+import { COMPARE_CHANGES, type CompareChange } from '../../model/compare';
 import type { AttributeValue, Run, Span, SpanNode, Status } from '../../model/types';
 import { buildSpanTree } from '../tree';
 
-export type ChangeKind = 'same' | 'added' | 'removed' | 'status' | 'slower' | 'faster';
+export type ChangeKind = CompareChange;
 
-export const CHANGE_KINDS: readonly ChangeKind[] = ['same', 'added', 'removed', 'status', 'slower', 'faster'];
+export const CHANGE_KINDS: readonly ChangeKind[] = COMPARE_CHANGES;
 
 export interface DiffSide {
   spanId: string;

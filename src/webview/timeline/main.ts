@@ -543,6 +543,11 @@ function setAll(mode: 'expanded' | 'collapsed'): void {
   saveState();
 }
 
+function resetZoom(): void {
+  const [a, b] = full();
+  setZoom(a, b);
+}
+
 function setZoom(a: number, b: number): void {
   if (!data) return;
   const [fa, fb] = fullRange();
@@ -747,7 +752,7 @@ prevBtn.addEventListener('click', () => goToMatch(-1));
 nextBtn.addEventListener('click', () => goToMatch(1));
 expandAllBtn.addEventListener('click', () => setAll('expanded'));
 collapseAllBtn.addEventListener('click', () => setAll('collapsed'));
-resetZoomBtn.addEventListener('click', () => setZoom(...full()));
+resetZoomBtn.addEventListener('click', () => resetZoom());
 criticalBtn.addEventListener('click', () => {
   state.critical = !state.critical;
   paintHeader();
@@ -808,7 +813,7 @@ dragToZoom(overview, overviewDrag, full, (_fx, fy) => {
   }
   body.scrollTop = Math.max(0, pos * ROW_H - (body.clientHeight || 600) / 2);
 });
-ruler.addEventListener('dblclick', () => setZoom(...full()));
+ruler.addEventListener('dblclick', () => resetZoom());
 rulerDrag.hidden = true;
 overviewDrag.hidden = true;
 

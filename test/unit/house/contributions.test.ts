@@ -144,4 +144,13 @@ describe('package.json contributions match the code', () => {
       expect(events).toContain(`onWebviewPanel:${id}`);
     }
   });
+
+  it("Restricted Mode: the settings package.json restricts are the ones the Runs view names as held back", () => {
+    const restricted: string[] = pkg.capabilities.untrustedWorkspaces.restrictedConfigurations;
+    const trust = fs.readFileSync(path.join(ROOT, 'src/extension/trust.ts'), 'utf8');
+    const named = [...trust.matchAll(/\{ key: '([^']+)'/g)].map((m) => `spanlens.${m[1]}`);
+    expect(named.sort()).toEqual([...restricted].sort());
+    const declared = Object.keys(contributes.configuration.properties);
+    expect(restricted.filter((k) => !declared.includes(k))).toEqual([]);
+  });
 });
