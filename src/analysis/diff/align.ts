@@ -237,6 +237,11 @@ export function alignSpans(aSpans: Span[], bSpans: Span[], options: DiffOptions 
   return rows;
 }
 
+/** An attribute holding each run's own id (`flujo.run_id`): it differs in every pair of runs, so says nothing. */
+export function isRunIdPair(d: { a: Run; b: Run }, av: AttributeValue, bv: AttributeValue): boolean {
+  return av === d.a.id && bv === d.b.id;
+}
+
 export interface DiffSummary {
   counts: Record<ChangeKind, number>;
   /** The first row (tree order) that is not the same. */

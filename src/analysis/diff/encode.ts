@@ -1,7 +1,7 @@
 /** A RunDiff → the comparison page's columns (model/compare.ts), and one row's whole difference. */
 import { COMPARE_CHANGES, type CompareRowDetail, type CompareRunHead, type CompareWire } from '../../model/compare';
 import { STATUSES, type AttributeValue, type Run } from '../../model/types';
-import { DEFAULT_MIN_DELTA_MS, DEFAULT_THRESHOLD_PCT, type DiffOptions, type DiffRow, type RunDiff } from './align';
+import { DEFAULT_MIN_DELTA_MS, DEFAULT_THRESHOLD_PCT, isRunIdPair, type DiffOptions, type DiffRow, type RunDiff } from './align';
 
 /** A value shown in the page: text as is, the rest as JSON, both cut (the page shows text only). */
 const MAX_VALUE_CHARS = 20_000;
@@ -83,7 +83,9 @@ export function rowDetail(d: RunDiff, index: number): CompareRowDetail | undefin
   const out: CompareRowDetail = {
     row: index,
     path: r.path,
-    attributes: Object.entries(r.attributes?.changed ?? {}).map(([k, [a, b]]) => [k, valueText(a), valueText(b)]),
+    attributes: Object.entries(r.attributes?.changed ?? {})
+      .filter(([, [a, b]]) => !isRunIdPair(d, a, b))
+      .map(([k, [a, b]]) => [k, valueText(a), valueText(b)]),
   };
   const a = side(r.a);
   const b = side(r.b);

@@ -1,4 +1,4 @@
-import { CHANGE_KINDS, DEFAULT_MIN_DELTA_MS, DEFAULT_THRESHOLD_PCT, diffRuns, type DiffRow, type DiffSide, type RunDiff } from '../../analysis/diff/align';
+import { CHANGE_KINDS, DEFAULT_MIN_DELTA_MS, DEFAULT_THRESHOLD_PCT, diffRuns, isRunIdPair, type DiffRow, type DiffSide, type RunDiff } from '../../analysis/diff/align';
 import { resolveRun } from '../../analysis/lookup';
 import type { AttributeValue } from '../../model/types';
 import { stringOption } from '../args';
@@ -143,7 +143,7 @@ export function renderDiff(d: RunDiff, all: boolean): string {
     out.push('Changed attributes of changed spans:');
     for (const r of changedAttrs) {
       // A run's own id differs in every run: not a change worth a line.
-      const entries = Object.entries(r.attributes!.changed).filter(([, [av, bv]]) => !(av === d.a.id && bv === d.b.id));
+      const entries = Object.entries(r.attributes!.changed).filter(([, [av, bv]]) => !isRunIdPair(d, av, bv));
       const shown = entries.slice(0, 5).map(([k, [av, bv]]) => `${clean(k)}: ${value(av)} → ${value(bv)}`);
       out.push(`  ${truncate(label(r), 40)}  ${shown.join('; ')}${entries.length > 5 ? `; … ${entries.length - 5} more` : ''}`);
     }

@@ -16,10 +16,10 @@ const bad = run('run_bbbb2222', { status: 'error', rawStatus: 'failed', duration
 const spans = [
   span(good.id, 'g0', null, 'pipeline_run', 0, 100),
   span(good.id, 'g1', 'g0', 'fetch', 0, 30, { attributes: { batch: 84 } }),
-  span(good.id, 'g2', 'g0', 'score', 30, 60, { attributes: { model: 'm-1' } }),
+  span(good.id, 'g2', 'g0', 'score', 30, 60, { attributes: { model: 'm-1', 'flujo.run_id': good.id } }),
   span(bad.id, 'b0', null, 'pipeline_run', 0, 180, { status: 'error' }),
   span(bad.id, 'b1', 'b0', 'fetch', 0, 30, { attributes: { batch: 46 } }),
-  span(bad.id, 'b2', 'b0', 'score', 30, 140, { status: 'error', error: { type: 'KeyError', message: "'income'" }, attributes: { model: 'm-2' } }),
+  span(bad.id, 'b2', 'b0', 'score', 30, 140, { status: 'error', error: { type: 'KeyError', message: "'income'" }, attributes: { model: 'm-2', 'flujo.run_id': bad.id } }),
   span(bad.id, 'b3', 'b0', 'notify', 170, 5),
 ];
 const storeA = memStore('a.db', [good, bad], spans);
@@ -39,6 +39,7 @@ describe('spanlens diff', () => {
     expect(out).toContain('Changes: 1 added, 0 removed, 2 status, 0 slower, 0 faster, 1 same');
     expect(out).toMatch(/score {2}model: m-1 → m-2/);
     expect(out).not.toMatch(/batch: 84/); // fetch did not change: its input is in --json only
+    expect(out).not.toContain('flujo.run_id'); // each run's own id differs always: not a change worth a line
     expect(out).toMatch(/status {4}score\s+✓ ok 60ms\s+✗ error 140ms\s+\+80ms \(\+133%\)\s+KeyError: 'income'/);
     expect(out).toMatch(/added {4}notify\s+✓ ok 5ms/);
   });
