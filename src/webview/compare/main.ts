@@ -130,7 +130,8 @@ function renderHead(d: CompareWire): void {
 
 function renderAxis(): void {
   axisTicks.replaceChildren();
-  for (const t of ticks(0, maxMs, 6)) {
+  // About one tick per 80 px: a narrow tab (beside Span Details and the source) gets fewer.
+  for (const t of ticks(0, maxMs, Math.max(2, Math.floor(axisTicks.clientWidth / 80)))) {
     const tick = el('span', 'cmp-tick', t.label);
     tick.style.left = `${t.at * 100}%`;
     axisTicks.append(tick);
@@ -290,7 +291,10 @@ firstBtn.addEventListener('click', () => {
   if (data && data.firstDivergence >= 0) select(data.firstDivergence);
 });
 swapBtn.addEventListener('click', () => post({ type: 'swap' }));
-window.addEventListener('resize', () => renderRows());
+window.addEventListener('resize', () => {
+  renderAxis();
+  renderRows();
+});
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const m = event.data;
