@@ -3,6 +3,7 @@
 // and its traces appear in the Runs view by themselves — the failed one with its exception in
 // Span Details. Then stopped from the palette.
 import { execFile } from 'node:child_process';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -13,6 +14,7 @@ import {
   makeWorkspace,
   openSpanlens,
   runCommand,
+  runContextMenuItem,
   screenshotFailures,
   treeItems,
   treeRow,
@@ -46,6 +48,7 @@ describe('OTLP receiver in VS Code', () => {
   let vs: VscodeSession | undefined;
   let ws: string | undefined;
   let port = 0;
+  let failedTraceId = '';
   screenshotFailures('receiver', () => vs);
 
   beforeAll(async () => {
@@ -71,6 +74,7 @@ describe('OTLP receiver in VS Code', () => {
     const sent = Date.now();
     const app = await runApp(`http://127.0.0.1:${port}/v1/traces`, ['--fail', '--traces', '3', '--spans', '4', '--service', 'checkout']);
     expect(app.exportFailures).toBe(0);
+    failedTraceId = app.failedTraceId!;
     // The store (the workspace's .spanlens/otlp) shows, expanded, with the three traces.
     await expect
       .poll(async () => (await treeItems(page, 'Runs', { timeoutMs: 2000 }).catch(() => [])).filter((r) => r.level === 2 && r.label === 'checkout').length, {
@@ -100,6 +104,32 @@ describe('OTLP receiver in VS Code', () => {
     const frame = await webviewFrame(page, 'Span: payment.charge');
     await frame.getByText('card declined: insufficient funds').first().waitFor({ state: 'visible', timeout: 15_000 });
     await vs!.screenshot('receiver-failed-span-details');
+  });
+
+  test("a received trace opens in the Trace Timeline, and grows there as more of it arrives", async () => {
+    const { page } = vs!;
+    const failedRow = treeRowLocator(page, 'Runs').filter({ has: page.locator('.custom-view-tree-node-item-icon.codicon-error') }).filter({ hasText: 'checkout' }).first();
+    await runContextMenuItem(page, failedRow, 'Open Trace Timeline');
+    const tab = page.locator('.part.editor .tab', { hasText: /^Timeline: checkout/ }).first();
+    await tab.waitFor({ state: 'visible', timeout: 20_000 });
+    const title = ((await tab.getAttribute('aria-label')) ?? '').split(',')[0]!.trim();
+    const frame = await webviewFrame(page, title);
+    await expect.poll(() => frame.locator('.tl-row:not([hidden]) .tl-name').allTextContents(), { timeout: 20_000 }).toContain('payment.charge');
+    expect(await frame.locator('.tl-row', { hasText: 'payment.charge' }).locator('.tl-err').textContent()).toContain('card declined');
+    // A late span of the same trace (a worker that reports after the request ended) joins it live.
+    const nowNs = `${BigInt(Date.now()) * 1_000_000n}`;
+    const late = JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }] }, scopeSpans: [{ scope: { name: 'worker' }, spans: [{ traceId: failedTraceId, spanId: 'feedfacecafebeef', name: 'late.audit', kind: 1, startTimeUnixNano: nowNs, endTimeUnixNano: nowNs }] }] }] });
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(`http://127.0.0.1:${port}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end(late);
+    });
+    expect(status).toBe(200);
+    await expect.poll(() => frame.locator('.tl-row:not([hidden]) .tl-name').allTextContents(), { timeout: 15_000 }).toContain('late.audit');
+    await vs!.screenshot('receiver-timeline');
   });
 
   test('Stop OTLP Receiver: the status bar item goes, the traces stay', async () => {
