@@ -1,6 +1,7 @@
 /** What every command needs, and how a command finds the store or run it acts on. */
 import * as vscode from 'vscode';
-import type { Run } from '../../model/types';
+import type { Run, Span } from '../../model/types';
+import { revealInRunsView } from '../runsView/findNode';
 import { RunNode, SpanItemNode, StoreNode, type ViewNode } from '../runsView/nodes';
 import type { RunsTreeProvider } from '../runsView/runsTreeProvider';
 import type { StoreEntry, StoreRegistry } from '../stores/storeRegistry';
@@ -42,4 +43,18 @@ export function runArg(ctx: CommandContext, arg: unknown): { entry: StoreEntry; 
   if (node instanceof RunNode || node instanceof SpanItemNode) return { entry: node.entry, run: node.run };
   void vscode.window.showInformationMessage('Spanlens: select a run in the Runs view first.');
   return undefined;
+}
+
+/**
+ * Span Details and the source of a span shown in an editor tab (timeline, comparison), kept out of
+ * that tab's group (`avoid`); the Runs view selects the span too when it is showing.
+ */
+export async function openSpanFromTab(
+  ctx: CommandContext,
+  target: { storeId: string; run: Run; span: Span },
+  avoid: vscode.ViewColumn | undefined,
+): Promise<void> {
+  await vscode.commands.executeCommand('spanlens.openSpan', { ...target, avoid });
+  const entry = ctx.registry.get(target.storeId);
+  if (entry && ctx.view.visible) await revealInRunsView(ctx.provider, ctx.view, entry, target.run.id, target.span.id);
 }

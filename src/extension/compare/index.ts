@@ -7,9 +7,8 @@ import * as vscode from 'vscode';
 import { formatDuration, formatStart } from '../../model/format';
 import type { Run } from '../../model/types';
 import { COMPARE_VIEW_TYPE } from '../../webview/protocol';
-import type { CommandContext } from '../commands/context';
+import { openSpanFromTab, type CommandContext } from '../commands/context';
 import { errorMessage, logError } from '../log';
-import { revealInRunsView } from '../runsView/findNode';
 import { RunNode, SpanItemNode } from '../runsView/nodes';
 import type { StoreEntry } from '../stores/storeRegistry';
 import { ComparePanel, type CompareHost, type CompareSide } from './comparePanel';
@@ -39,11 +38,7 @@ export function registerCompare(ctx: CommandContext): vscode.Disposable[] {
   const host: CompareHost = {
     extension: ctx.extension,
     registry: ctx.registry,
-    openSpan: async (target, avoid) => {
-      await vscode.commands.executeCommand('spanlens.openSpan', { ...target, avoid });
-      const entry = ctx.registry.get(target.storeId);
-      if (entry && ctx.view.visible) await revealInRunsView(ctx.provider, ctx.view, entry, target.run.id, target.span.id);
-    },
+    openSpan: (target, avoid) => openSpanFromTab(ctx, target, avoid),
   };
 
   /** The run a command is about: the node it was invoked on, a `{storeId, runId}`, or the selection. */

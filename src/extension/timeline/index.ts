@@ -6,8 +6,7 @@
 import * as vscode from 'vscode';
 import type { Run } from '../../model/types';
 import { TIMELINE_VIEW_TYPE } from '../../webview/protocol';
-import type { CommandContext } from '../commands/context';
-import { storeArg } from '../commands/context';
+import { openSpanFromTab, storeArg, type CommandContext } from '../commands/context';
 import { SpanDetailsPanel } from '../details/detailsPanel';
 import { errorMessage, logError } from '../log';
 import { revealInRunsView } from '../runsView/findNode';
@@ -53,11 +52,7 @@ export function registerTimeline(ctx: CommandContext): vscode.Disposable[] {
   const host: TimelineHost = {
     extension: ctx.extension,
     registry: ctx.registry,
-    openSpan: async (target, avoid) => {
-      await vscode.commands.executeCommand('spanlens.openSpan', { ...target, avoid });
-      const entry = ctx.registry.get(target.storeId);
-      if (entry && ctx.view.visible) await revealInRunsView(ctx.provider, ctx.view, entry, target.run.id, target.span.id);
-    },
+    openSpan: (target, avoid) => openSpanFromTab(ctx, target, avoid),
     followSpan: async (entry, run, span) => {
       if (SpanDetailsPanel.current) SpanDetailsPanel.show(ctx.extension, { storeId: entry.id, run, span });
       if (ctx.view.visible) await revealInRunsView(ctx.provider, ctx.view, entry, run.id, span.id);

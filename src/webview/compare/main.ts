@@ -5,6 +5,7 @@
  * list the selected row's attributes, input and output diffed field by field. Only the rows on
  * screen are in the DOM. Every string from the data is set as text.
  */
+import { button as makeButton, el } from '../dom';
 import { formatDuration } from '../../model/format';
 import { COMPARE_CHANGES, type CompareRowDetail, type CompareWire } from '../../model/compare';
 import { STATUSES } from '../../model/types';
@@ -45,18 +46,8 @@ let listed: number[] = [];
 let maxMs = 1;
 let detail: CompareRowDetail | undefined;
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
-
-function button(label: string, title: string): HTMLButtonElement {
-  const b = el('button', 'cmp-btn', label);
-  b.type = 'button';
-  b.title = title;
-  return b;
+function button(label: string, title: string, cls = 'cmp-btn'): HTMLButtonElement {
+  return makeButton(label, title, cls);
 }
 
 const root = document.getElementById('root') ?? document.body;

@@ -4,6 +4,7 @@
  * the page keeps only the rows on screen in the DOM (a fixed pool of row elements reused while
  * scrolling), so 100,000 spans scroll like 100. Every string from the data is set as text.
  */
+import { button as makeButton, el } from '../dom';
 import { STATUSES } from '../../model/types';
 import { isTimelineHostMessage, type TimelineData, type TimelineHostMessage, type TimelinePageMessage, type TimelineWire } from '../protocol';
 import { splitIds } from '../../model/timeline';
@@ -34,18 +35,8 @@ let state: TimelineState = loadTimelineState(vscode.getState());
 
 // ---- DOM skeleton (built here: the HTML shell holds only #root) ----
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
-
 function button(label: string, title: string, cls = 'tl-btn'): HTMLButtonElement {
-  const b = el('button', cls, label);
-  b.type = 'button';
-  b.title = title;
-  return b;
+  return makeButton(label, title, cls);
 }
 
 const root = document.getElementById('root') ?? document.body;
