@@ -15,6 +15,7 @@
  */
 import { parseErrorText } from '../model/errors';
 import type { Run, Span, SpanError } from '../model/types';
+import { storeKind } from '../sources/kinds';
 import type { TraceStore } from '../sources/types';
 
 /** claude-flow's threshold: two failures are "similar" above it. */
@@ -224,7 +225,7 @@ export interface CollectOptions {
  */
 export async function collectFailureCandidates(store: TraceStore, options: CollectOptions = {}): Promise<FailureCandidate[]> {
   const maxRuns = options.maxRuns ?? DEFAULT_MAX_FAILED_RUNS;
-  const maxSpanRuns = options.maxSpanRuns ?? (store.format === 'claude-flow' ? SERVER_MAX_SPAN_RUNS : DEFAULT_MAX_SPAN_RUNS);
+  const maxSpanRuns = options.maxSpanRuns ?? (storeKind(store).cost.spansPerRunQuery ? SERVER_MAX_SPAN_RUNS : DEFAULT_MAX_SPAN_RUNS);
   // The newest failures whatever their age, as claude-flow's find_similar_failures reads them.
   const runs = await store.listRuns({ status: 'error', limit: maxRuns, anyAge: true });
   const perRun: FailureCandidate[][] = runs.map(() => []);

@@ -15,7 +15,8 @@ import { walkTree } from '../../model/walk';
 import { describeFilter, isFilterActive, toRunFilter, type RunsFilter } from '../filters';
 import { codeBlock, inlineCode, oneLine, runDescription, spanDescription, tailLines } from '../format';
 import { errorMessage, logError } from '../log';
-import type { StoreFormat, WindowHidden } from '../../sources/types';
+import { storeKind } from '../../sources/kinds';
+import type { WindowHidden } from '../../sources/types';
 import type { StoreEntry, StoreRegistry } from '../stores/storeRegistry';
 import { isPasswordError, OPEN_POSTGRES_SETTINGS_COMMAND, SET_POSTGRES_PASSWORD_COMMAND } from '../stores/postgresConnections';
 import { STATUS_WORD, statusIcon } from './icons';
@@ -93,13 +94,6 @@ function md(): vscode.MarkdownString {
 
 // ---- store ----
 
-const FORMAT_WORDS: Record<StoreFormat, string> = {
-  flujo: 'Flujo (SQLite)',
-  waft: 'waft (JSON lines)',
-  otlp: 'OpenTelemetry (OTLP/JSON)',
-  'claude-flow': 'claude-flow (PostgreSQL)',
-};
-
 export class StoreNode extends ViewNode {
   readonly id: string;
 
@@ -121,8 +115,7 @@ export class StoreNode extends ViewNode {
     const tip = md();
     tip.appendMarkdown(`**${inlineCode(e.basename)}**\n\n`);
     tip.appendMarkdown(`${inlineCode(e.id)}\n\n`);
-    const format = e.store?.format;
-    if (format) tip.appendMarkdown(`${FORMAT_WORDS[format]}\n\n`);
+    if (e.store) tip.appendMarkdown(`${storeKind(e.store).label}\n\n`);
     const lineBased = e.watchDir !== undefined || /\.jsonl?$/i.test(e.id);
     if (e.sizeBytes !== undefined && !e.postgres) tip.appendMarkdown(`Size${lineBased ? '' : ' (with -wal)'}: ${formatBytes(e.sizeBytes)}\n\n`);
     tip.appendMarkdown(
