@@ -16,7 +16,7 @@ import { StoreError, type TraceStore } from '../../sources/types';
 import { config, RELOAD_DEBOUNCE_MS } from '../config';
 import { errorMessage, log, logError } from '../log';
 import { discoveryGlobs, storeIdForFile, waftProjectDir } from './discovery';
-import { nextReloadGapMs, sizeLimitBytes } from './fileSignature';
+import { nextReloadGapMs, sizeLimitBytes } from './reloadPolicy';
 import {
   connectionDescription,
   connectionStoreId,
@@ -25,7 +25,7 @@ import {
   warnPasswordInSettings,
   type PostgresConnection,
 } from './postgresConnections';
-import { SERVER_SIGNATURE, storeSignature } from './storeSignature';
+import { SERVER_SIGNATURE, storeSignature } from '../../sources/signature';
 
 export const RUNS_VIEW_ID = 'spanlens.runs';
 
