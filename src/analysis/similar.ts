@@ -13,7 +13,7 @@
  * Pure functions over the model, plus `collectFailureCandidates`, which reads a TraceStore's
  * recent failures through its interface (no format, no 'vscode').
  */
-import { parseErrorText } from '../model/errors';
+import { errorText, parseErrorText } from '../model/errors';
 import type { Run, Span, SpanError } from '../model/types';
 import { storeKind } from '../sources/kinds';
 import type { TraceStore } from '../sources/types';
@@ -110,7 +110,7 @@ export function failureText(error: SpanError | string | undefined): string {
     message = (/^Traceback/.test(lines[0] ?? '') ? lines[lines.length - 1] : lines[0])?.trim() ?? '';
   }
   const type = e.type?.trim();
-  const text = type && !message.startsWith(type) ? (message ? `${type}: ${message}` : type) : message;
+  const text = errorText({ type, message });
   return text.replace(/\s+/g, ' ').trim().slice(0, MAX_TEXT);
 }
 

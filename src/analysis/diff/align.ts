@@ -6,6 +6,7 @@
  * removed, status, slower or faster (beyond a threshold), or same. Iterative throughout: a
  * 100,000-deep or -wide run must not overflow the stack.
  */
+import { errorHeadline } from '../../model/errors';
 import type { AttributeValue, Run, Span, SpanNode, Status } from '../../model/types';
 import { buildSpanTree } from '../tree';
 
@@ -76,8 +77,7 @@ function valueKey(v: AttributeValue | undefined): string {
 function errorText(s: Span): string | undefined {
   const e = s.error;
   if (!e) return undefined;
-  const first = e.message.split('\n').find((l) => l.trim() !== '') ?? e.message;
-  return e.type && !first.startsWith(e.type) ? `${e.type}: ${first}` : first;
+  return errorHeadline(e);
 }
 
 function side(s: Span): DiffSide {

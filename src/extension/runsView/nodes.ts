@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { llmSummary, llmTotals, totalsSummary, type LlmTotals } from '../../analysis/llmTotals';
 import { toRunQuery } from '../../analysis/runs';
+import { errorText } from '../../model/errors';
 import { durationClockNote, formatAgo, formatBytes, formatDuration, formatTimestamp } from '../../model/format';
 import { originLabel, originNote, timesPlaced } from '../../model/origin';
 import { isPlainWordFor } from '../../model/status';
@@ -421,7 +422,7 @@ function spanTooltip(s: SpanNode, where?: string): vscode.MarkdownString {
   if (s.children.length > 0) tip.appendMarkdown(` · ${s.children.length} child span${s.children.length === 1 ? '' : 's'}`);
   if (s.error) {
     tip.appendMarkdown('\n\n**');
-    tip.appendText(oneLine(s.error.type ? `${s.error.type}: ${s.error.message}` : s.error.message, 300));
+    tip.appendText(oneLine(errorText(s.error), 300));
     tip.appendMarkdown('**\n');
     if (s.error.stack) tip.appendMarkdown(codeBlock(tailLines(s.error.stack, 15)));
   }
