@@ -8,6 +8,7 @@
  * "8" counts distinct runs in which a span of that name failed at that line; "40" counts
  * distinct runs in which a span of that name ran at all (from the stores' span summaries).
  */
+import { errorHeadline } from '../model/errors';
 import { formatAgo, formatDuration } from '../model/format';
 import type { Run, SourceRef, Span, SpanSummary } from '../model/types';
 import { nearestRank } from './stats';
@@ -79,20 +80,11 @@ export function errorSummary(span: Pick<Span, 'error' | 'status'>, max = 120): s
   const e = span.error;
   let text = '';
   if (e) {
-    const message = firstLine(e.message);
-    if (message && e.type && !message.startsWith(e.type)) text = `${e.type}: ${message}`;
-    else if (message) text = message;
-    else if (e.type) text = e.type;
-    else if (e.stack) text = lastLine(e.stack);
+    text = errorHeadline(e);
+    if (text === '' && e.stack) text = lastLine(e.stack);
   }
   text = text.replace(/\s+/g, ' ').trim();
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
-function firstLine(s: string | undefined): string {
-  if (!s) return '';
-  for (const l of s.split(/\r?\n/)) if (l.trim() !== '') return l.trim();
-  return '';
 }
 
 function lastLine(s: string): string {

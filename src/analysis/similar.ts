@@ -13,8 +13,9 @@
  * Pure functions over the model, plus `collectFailureCandidates`, which reads a TraceStore's
  * recent failures through its interface (no format, no 'vscode').
  */
-import { parseErrorText } from '../model/errors';
+import { errorText, parseErrorText } from '../model/errors';
 import type { Run, Span, SpanError } from '../model/types';
+import { storeKind } from '../sources/kinds';
 import type { TraceStore } from '../sources/types';
 
 /** claude-flow's threshold: two failures are "similar" above it. */
@@ -109,7 +110,7 @@ export function failureText(error: SpanError | string | undefined): string {
     message = (/^Traceback/.test(lines[0] ?? '') ? lines[lines.length - 1] : lines[0])?.trim() ?? '';
   }
   const type = e.type?.trim();
-  const text = type && !message.startsWith(type) ? (message ? `${type}: ${message}` : type) : message;
+  const text = errorText({ type, message });
   return text.replace(/\s+/g, ' ').trim().slice(0, MAX_TEXT);
 }
 
@@ -224,7 +225,7 @@ export interface CollectOptions {
  */
 export async function collectFailureCandidates(store: TraceStore, options: CollectOptions = {}): Promise<FailureCandidate[]> {
   const maxRuns = options.maxRuns ?? DEFAULT_MAX_FAILED_RUNS;
-  const maxSpanRuns = options.maxSpanRuns ?? (store.format === 'claude-flow' ? SERVER_MAX_SPAN_RUNS : DEFAULT_MAX_SPAN_RUNS);
+  const maxSpanRuns = options.maxSpanRuns ?? (storeKind(store).cost.spansPerRunQuery ? SERVER_MAX_SPAN_RUNS : DEFAULT_MAX_SPAN_RUNS);
   // The newest failures whatever their age, as claude-flow's find_similar_failures reads them.
   const runs = await store.listRuns({ status: 'error', limit: maxRuns, anyAge: true });
   const perRun: FailureCandidate[][] = runs.map(() => []);

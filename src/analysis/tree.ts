@@ -1,3 +1,4 @@
+import { PARENT_CYCLE_KEY, PARENT_MISSING_KEY } from '../model/normalize';
 import type { Span, SpanNode } from '../model/types';
 
 /** Sort key for a start offset; a non-finite offset (corrupt row) sorts last instead of breaking the sort. */
@@ -74,12 +75,11 @@ export function buildSpanTree(spans: Span[]): SpanNode[] {
 }
 
 /**
- * Where a reader cut a span loose from its stored parent, it keeps that parent
- * here (the Flujo reader does; src/sources/flujo/spans.ts). Spelled out again
- * rather than imported so analysis does not depend on one reader.
+ * Where the normalize pass every store goes through (model/normalize, applied by
+ * sources/enrichStore) cut a span loose from its stored parent, it keeps that parent here.
  */
-export const PARENT_MISSING_ATTR = 'spanlens.parent.missing';
-export const PARENT_CYCLE_ATTR = 'spanlens.parent.cycle';
+export const PARENT_MISSING_ATTR = PARENT_MISSING_KEY;
+export const PARENT_CYCLE_ATTR = PARENT_CYCLE_KEY;
 
 /** A top-level span that has a parent somewhere: one that is not in the run, or one a cycle was broken at. */
 export interface DetachedParent {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { STATUS_WORD_EXAMPLES, statusFilterFromWord, type StatusWordFilter } from '../model/status';
+import { isStoreFormat, STORE_FORMATS } from '../sources/kinds';
 import type { StoreFormat } from '../sources/types';
 import { UsageError } from './context';
 
@@ -19,14 +20,13 @@ export const COMMON_OPTIONS: OptionSpec = {
 };
 
 /** What --format takes: every StoreFormat (the Record makes a new one a compile error here until listed). */
-const FORMAT_NAMES: Record<StoreFormat, true> = { flujo: true, waft: true, otlp: true, 'claude-flow': true };
-export const STORE_FORMATS = Object.keys(FORMAT_NAMES) as StoreFormat[];
+export { STORE_FORMATS };
 
 /** --format: skip detection and read the store as this format. */
 export function formatOption(verb: string, value: string | boolean | undefined): StoreFormat | undefined {
   if (typeof value !== 'string') return undefined;
   const v = value.trim().toLowerCase();
-  if ((STORE_FORMATS as string[]).includes(v)) return v as StoreFormat;
+  if (isStoreFormat(v)) return v;
   throw new UsageError(`spanlens ${verb}: unknown format '${value}' — use one of ${STORE_FORMATS.join(', ')}`);
 }
 

@@ -4,8 +4,7 @@
  * are clamped here rather than trusted.
  */
 import * as vscode from 'vscode';
-
-export const DEFAULT_STORE_GLOB = '**/flujo_ops.db';
+import { SETTING_DEFAULT_GLOBS } from './stores/discovery';
 
 function section(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration('spanlens');
@@ -17,11 +16,11 @@ function num(key: string, fallback: number, min: number, max: number): number {
 }
 
 export const config = {
-  /** Globs for stores found on their own: the built-in one plus `spanlens.storeGlobs`. */
+  /** Globs for stores found on their own: the built-in ones (the kinds') plus `spanlens.storeGlobs`. */
   storeGlobs(): string[] {
     const extra = section().get<unknown>('storeGlobs');
     const globs = Array.isArray(extra) ? extra.filter((g): g is string => typeof g === 'string' && g.trim() !== '') : [];
-    return [...new Set([DEFAULT_STORE_GLOB, ...globs.map((g) => g.trim())])];
+    return [...new Set([...SETTING_DEFAULT_GLOBS, ...globs.map((g) => g.trim())])];
   },
   pageSize(): number {
     return Math.round(num('runs.pageSize', 100, 10, 10_000));

@@ -15,7 +15,7 @@
  *   - A bare Python traceback → its last line gives type and message, the whole text the stack.
  *   - `ValueError: …` on one line → type and message; anything else is the message.
  */
-import type { SpanError } from './types';
+import type { Attributes, SpanError } from './types';
 
 const TRACEBACK = 'Traceback (most recent call last):';
 /** Flujo's wrappers around a step's failure (loop_iteration_runner, agent_execution_runner). */
@@ -65,9 +65,76 @@ export function errorCause(e: SpanError): SpanError {
   return e;
 }
 
-/** One line for a run's or a span's error: `KeyError: 'income'` rather than `Traceback (most recent…`. */
-export function summarizeError(e: SpanError): string {
-  return e.type ? `${e.type}: ${e.message}` : e.message;
+/**
+ * `Type: message`: how every surface prints an error (the one function; grep before writing another).
+ * The type is not repeated when the message already starts with it (`KeyError: 'x'` recorded as
+ * the message); a type without a message is the type alone.
+ */
+export function errorText(e: { type?: string | undefined; message: string }): string {
+  const type = e.type?.trim() ?? '';
+  if (type === '') return e.message;
+  if (e.message.trim() === '') return type;
+  return e.message.startsWith(type) ? e.message : `${type}: ${e.message}`;
+}
+
+/**
+ * The same on one line, for a run's error, a table cell or a label: the message's first
+ * non-empty line — a Python traceback's last ("KeyError: 'x'", not "Traceback (most recent…").
+ */
+export function errorHeadline(e: { type?: string | undefined; message: string }): string {
+  return errorText({ type: e.type, message: headlineOf(e.message) });
+}
+
+/** A message's first non-empty line, trimmed; a traceback's last line. */
+export function headlineOf(message: string): string {
+  const lines = nonEmptyLines(message);
+  if (lines.length === 0) return '';
+  const first = lines[0]!.trim();
+  return lines.length > 1 && first.startsWith(TRACEBACK) ? lines[lines.length - 1]!.trim() : first;
+}
+
+/** The OpenTelemetry event a span records an exception with (semantic conventions: `exception.*` attributes). */
+export const EXCEPTION_EVENT = 'exception';
+
+/**
+ * Which of a span's `exception` events is its error: one marked `exception.escaped = true` (it
+ * left the span) if any, else the LAST. Instrumentations record an exception when it ends the
+ * span (`recordException` just before `end`); exceptions recorded earlier on the same span were
+ * caught and retried past, so the last is the one that made it fail. The OTLP reader, the
+ * normalize pass and Span Details all ask here.
+ */
+export function exceptionEvent<E extends { name: string; attributes: Readonly<Record<string, unknown>> }>(events: readonly E[]): E | undefined {
+  let last: E | undefined;
+  let escaped: E | undefined;
+  for (const e of events) {
+    if (e.name !== EXCEPTION_EVENT) continue;
+    last = e;
+    if (e.attributes['exception.escaped'] === true || e.attributes['exception.escaped'] === 'true') escaped = e;
+  }
+  return escaped ?? last;
+}
+
+/**
+ * A span's error from its exception events (exceptionEvent's choice): type, message, stacktrace.
+ * `fallback` is the message when the event has none (the OTLP span's status message).
+ */
+export function errorFromExceptionEvents(
+  events: readonly { name: string; attributes: Readonly<Attributes> | Readonly<Record<string, unknown>> }[],
+  fallback?: string,
+): SpanError | undefined {
+  const ex = exceptionEvent(events);
+  if (!ex) return undefined;
+  const a = ex.attributes;
+  const type = nonBlank(a['exception.type']);
+  const e: SpanError = { message: nonBlank(a['exception.message']) ?? fallback ?? type ?? 'exception' };
+  if (type !== undefined) e.type = type;
+  const stack = nonBlank(a['exception.stacktrace']);
+  if (stack !== undefined) e.stack = stack;
+  return e;
+}
+
+function nonBlank(v: unknown): string | undefined {
+  return typeof v === 'string' && v.trim() !== '' ? v : undefined;
 }
 
 /** `compute_dti failed:` + `KeyError: 'income'` → `compute_dti failed: KeyError: 'income'`. */

@@ -1,9 +1,11 @@
 /**
- * The one wrapper every opened store goes through: spans come out with `llm` filled by the
- * enrichment pass (src/enrich/llm), whatever the reader, and search documents carry `llm.*`
- * attributes. Readers stay ignorant of LLM dialects; surfaces never parse them.
+ * The one wrapper every opened store goes through: a run's spans come out normalized (unique
+ * ids, parents repaired and marked, errors derived the one way: model/normalize) and with `llm`
+ * filled by the enrichment pass (src/enrich/llm), whatever the reader; search documents carry
+ * `llm.*` attributes. Readers stay ignorant of LLM dialects; surfaces never parse them.
  */
 import { extractLlm, hideContent, withLlmSearchAttributes } from '../enrich/llm';
+import { normalizeSpans } from '../model/normalize';
 import type { Span } from '../model/types';
 import type { SearchDoc, TraceStore } from './types';
 
@@ -36,7 +38,7 @@ export function enrichStore(store: TraceStore, options: EnrichOptions = {}): Tra
   const format = store.format;
   const getSpans = async (runId: string): Promise<Span[]> => {
     const h = hide();
-    return (await store.getSpans(runId)).map((s) => enrichSpan(s, format, h));
+    return normalizeSpans(await store.getSpans(runId)).map((s) => enrichSpan(s, format, h));
   };
   const scanSpans: TraceStore['scanSpans'] = (onBatch, signal, runIds) => {
     const h = hide();

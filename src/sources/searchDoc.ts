@@ -1,4 +1,5 @@
 import { withLlmSearchAttributes } from '../enrich/llm/searchAttributes';
+import { errorText } from '../model/errors';
 import type { Run, Span } from '../model/types';
 import type { SearchDoc } from './types';
 
@@ -10,6 +11,6 @@ export function spanToDoc(run: Run | undefined, span: Span): SearchDoc {
   if (span.durationMs !== undefined) doc.durationMs = span.durationMs;
   if (run?.startMs !== undefined) doc.startMs = run.startMs + span.startOffsetMs;
   if (run) doc.runName = run.name;
-  if (span.error) doc.error = span.error.type ? `${span.error.type}: ${span.error.message}` : span.error.message;
+  if (span.error) doc.error = errorText(span.error);
   return doc;
 }

@@ -6,11 +6,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import type { StoreFormat } from './types';
 
 /** A file name rule: exactly `name`, or `prefix` … `suffix`. */
 export interface StoreNameRule {
   /** What the file holds, for messages. */
-  kind: 'flujo' | 'otlp';
+  kind: StoreFormat;
   prefix: string;
   suffix: string;
   exact?: boolean;
@@ -18,19 +19,24 @@ export interface StoreNameRule {
 
 export const FLUJO_STORE_NAME = 'flujo_ops.db';
 
-/** Flujo's store, and OTLP/JSON by the names the Collector's file exporter output is given. */
-export const STORE_NAME_RULES: readonly StoreNameRule[] = [
-  { kind: 'flujo', prefix: FLUJO_STORE_NAME, suffix: '', exact: true },
+/** Flujo's store by its one name. */
+export const FLUJO_NAME_RULES: readonly StoreNameRule[] = [{ kind: 'flujo', prefix: FLUJO_STORE_NAME, suffix: '', exact: true }];
+
+/** OTLP/JSON by the names the Collector's file exporter output is given. */
+export const OTLP_NAME_RULES: readonly StoreNameRule[] = [
   { kind: 'otlp', prefix: '', suffix: '.otlp.jsonl' },
   { kind: 'otlp', prefix: '', suffix: '.otlp.json' },
   { kind: 'otlp', prefix: 'otel-traces', suffix: '.jsonl' },
   { kind: 'otlp', prefix: 'otel-traces', suffix: '.json' },
 ];
 
+/** Every file name rule (the kinds in sources/<format>/kind.ts each hold their own). */
+export const STORE_NAME_RULES: readonly StoreNameRule[] = [...FLUJO_NAME_RULES, ...OTLP_NAME_RULES];
+
 /** waft writes `_pyrite/analytics/traces/YYYY-MM-DD.jsonl` under the project it runs in: one store per folder. */
 export const WAFT_TRACES_PATH = ['_pyrite', 'analytics', 'traces'] as const;
 /** Where `spanlens receive` (and the extension's receiver) keeps spans by default: the folder is one OTLP store. */
-export const RECEIVER_DIR_PATH = ['.spanlens', 'otlp'];
+export const RECEIVER_DIR_PATH: readonly string[] = ['.spanlens', 'otlp'];
 
 /** `**\/flujo_ops.db`, `**\/*.otlp.jsonl`, `**\/otel-traces*.json`: a rule as a workspace glob. */
 export function ruleGlob(r: StoreNameRule): string {

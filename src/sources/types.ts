@@ -87,6 +87,11 @@ export interface TraceStore {
    * `query` (its status and pipeline) its default window hides. Absent on stores without one.
    */
   hiddenByWindow?(query?: RunQuery): Promise<WindowHidden>;
+  /**
+   * For a store whose kind is `incremental` (waft, OTLP lines): read what was appended since the
+   * last read, so the next queries see it without a reopen. Absent where a change means reopening.
+   */
+  refresh?(): Promise<void>;
   /** Release memory (sql.js databases are not garbage-collected). */
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@
  * SpanDetailsView + UiState → element tree. Pure: no DOM, no globals, so it is unit-tested
  * as data. Buttons carry `data-action` / `data-arg`; main.ts handles clicks by delegation.
  */
+import { errorText } from '../model/errors';
 import { conversationBody } from './conversation';
 import type { AttributeRow, IoBlock, SpanDetailsView, UsageView } from './protocol';
 import type { SectionId, UiState } from './state';
@@ -177,7 +178,7 @@ export function copyButton(ctx: Ctx, text: string, label: string, visible = 'Cop
 
 function errorBody(ctx: Ctx, view: SpanDetailsView): VNode[] {
   const e = view.error!;
-  const all = [e.type ? `${e.type}: ${e.message}` : e.message, e.stack].filter(Boolean).join('\n\n');
+  const all = [errorText(e), e.stack].filter(Boolean).join('\n\n');
   return [
     e.type ? h('p', { class: 'error-type', 'data-testid': 'error-type' }, h('strong', null, e.type)) : null,
     h('pre', { class: 'error-message wrap', 'data-testid': 'error-message' }, e.message),

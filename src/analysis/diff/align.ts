@@ -7,6 +7,7 @@
  * 100,000-deep or -wide run must not overflow the stack.
  */
 import { COMPARE_CHANGES, type CompareChange } from '../../model/compare';
+import { errorHeadline } from '../../model/errors';
 import type { AttributeValue, Run, Span, SpanNode, Status } from '../../model/types';
 import { buildSpanTree } from '../tree';
 
@@ -77,8 +78,7 @@ function valueKey(v: AttributeValue | undefined): string {
 function errorText(s: Span): string | undefined {
   const e = s.error;
   if (!e) return undefined;
-  const first = e.message.split('\n').find((l) => l.trim() !== '') ?? e.message;
-  return e.type && !first.startsWith(e.type) ? `${e.type}: ${first}` : first;
+  return errorHeadline(e);
 }
 
 function side(s: Span): DiffSide {

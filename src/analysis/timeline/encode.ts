@@ -4,6 +4,7 @@
  * whole 100,000-span run; nothing in it is markup — the page shows every string as text.
  */
 import { ID_SEPARATOR, splitIds, type TimelineData, type TimelineRunInfo, type TimelineWire } from '../../model/timeline';
+import { errorHeadline } from '../../model/errors';
 import type { Run, SpanError } from '../../model/types';
 import type { TimelineLayout } from './layout';
 
@@ -13,21 +14,7 @@ const MAX_ERROR_LINE = 300;
 
 /** `Type: first line` of an error, cut to a few hundred characters. */
 export function errorFirstLine(e: SpanError): string {
-  let line = '';
-  for (const l of e.message.split(/\r\n|\r|\n/)) {
-    const t = l.trim();
-    if (t !== '') {
-      line = t;
-      break;
-    }
-  }
-  // A Python traceback's useful line is its last one.
-  if (/^Traceback \(most recent call last\)/.test(line)) {
-    const lines = e.message.split(/\r\n|\r|\n/).map((l) => l.trim()).filter((l) => l !== '');
-    line = lines[lines.length - 1] ?? line;
-  }
-  const type = e.type?.trim() ?? '';
-  const text = type && !line.startsWith(type) ? `${type}: ${line}` : line;
+  const text = errorHeadline(e);
   return text.length > MAX_ERROR_LINE ? `${text.slice(0, MAX_ERROR_LINE - 1)}…` : text;
 }
 

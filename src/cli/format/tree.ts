@@ -1,5 +1,6 @@
 import { detachedParent } from '../../analysis/tree';
 import type { Trace } from '../../analysis/trace';
+import { errorHeadline } from '../../model/errors';
 import { originNote } from '../../model/origin';
 import type { AttributeValue, Span, SpanError, SpanNode } from '../../model/types';
 import { formatDuration, formatOffset } from './duration';
@@ -13,9 +14,7 @@ type Line = { cells: [string, string, string, string, string] } | { text: string
 
 /** `Type: message` on one line, without repeating a type the message already starts with. */
 export function errorLine(error: SpanError, max = 80): string {
-  const line = oneLine(error.message, Number.POSITIVE_INFINITY);
-  const type = error.type ? clean(error.type) : '';
-  return truncate(type && !line.startsWith(type) ? `${type}: ${line}` : line, max);
+  return oneLine(errorHeadline(error), max);
 }
 
 /** A value as text: strings as they are (not quoted), anything else as JSON. */

@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { RECEIVER_DIR_PATH } from '../../sources/storeFiles';
 import { DEFAULT_OTLP_HTTP_PORT, ReceiverStartError, startReceiver, type StoredEvent } from '../../receiver/server';
 import { stringOption } from '../args';
 import { UsageError } from '../context';
@@ -7,7 +8,7 @@ import { clean, shellQuote } from '../format/text';
 import type { Verb } from './verb';
 
 /** Where `receive` keeps spans unless told: beside the project, where the extension looks too. */
-export const DEFAULT_RECEIVE_DIR = path.join('.spanlens', 'otlp');
+export const DEFAULT_RECEIVE_DIR = path.join(...RECEIVER_DIR_PATH);
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 

@@ -4,6 +4,7 @@
  * conventions (Flujo, waft, OpenTelemetry GenAI, OpenInference), never store formats.
  */
 import { hideContent } from '../../enrich/llm';
+import { exceptionEvent } from '../../model/errors';
 import { formatDuration } from '../../model/format';
 import type { AttributeValue, Attributes, Run, Span, SpanEvent } from '../../model/types';
 import { toAttributeValue } from '../../model/value';
@@ -483,7 +484,8 @@ function text(v: AttributeValue | undefined): string | undefined {
 }
 
 export function extractError(span: Span): ErrorView | undefined {
-  const exc = span.events.find((e) => e.name === 'exception');
+  // The same exception event the readers take the error from (model/errors: an escaped one, else the last).
+  const exc = exceptionEvent(span.events);
   const excType = text(lookup(exc?.attributes, 'exception.type'));
   const excMessage = text(lookup(exc?.attributes, 'exception.message'));
   const excStack = text(lookup(exc?.attributes, 'exception.stacktrace'));

@@ -7,6 +7,7 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { RECEIVER_DIR_PATH } from '../../sources/storeFiles';
 import { DEFAULT_OTLP_HTTP_PORT, ReceiverStartError, startReceiver, type Receiver } from '../../receiver/server';
 import type { CommandContext } from '../commands/context';
 import { log, logError } from '../log';
@@ -25,7 +26,7 @@ function settings(): vscode.WorkspaceConfiguration {
 
 /** Where received spans go: the setting, relative to the first workspace folder (or the global storage). */
 export function receiverDir(extension: vscode.ExtensionContext): string {
-  const configured = settings().get<string>('dir')?.trim() || path.join('.spanlens', 'otlp');
+  const configured = settings().get<string>('dir')?.trim() || path.join(...RECEIVER_DIR_PATH);
   if (path.isAbsolute(configured)) return path.normalize(configured);
   const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? extension.globalStorageUri.fsPath;
   return path.normalize(path.join(base, configured));

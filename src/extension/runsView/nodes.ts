@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { llmSummary, llmTotals, totalsSummary, type LlmTotals } from '../../analysis/llmTotals';
 import { toRunQuery } from '../../analysis/runs';
+import { errorText } from '../../model/errors';
 import { durationClockNote, formatAgo, formatBytes, formatDuration, formatTimestamp } from '../../model/format';
 import { originLabel, originNote, timesPlaced } from '../../model/origin';
 import { isPlainWordFor } from '../../model/status';
@@ -15,7 +16,8 @@ import { walkTree } from '../../model/walk';
 import { describeFilter, isFilterActive, toRunFilter, type RunsFilter } from '../filters';
 import { codeBlock, inlineCode, oneLine, runDescription, spanDescription, tailLines } from '../format';
 import { errorMessage, logError } from '../log';
-import type { StoreFormat, WindowHidden } from '../../sources/types';
+import { storeKind } from '../../sources/kinds';
+import type { WindowHidden } from '../../sources/types';
 import type { StoreEntry, StoreRegistry } from '../stores/storeRegistry';
 import { isPasswordError, OPEN_POSTGRES_SETTINGS_COMMAND, SET_POSTGRES_PASSWORD_COMMAND } from '../stores/postgresConnections';
 import { STATUS_WORD, statusIcon } from './icons';
@@ -93,13 +95,6 @@ function md(): vscode.MarkdownString {
 
 // ---- store ----
 
-const FORMAT_WORDS: Record<StoreFormat, string> = {
-  flujo: 'Flujo (SQLite)',
-  waft: 'waft (JSON lines)',
-  otlp: 'OpenTelemetry (OTLP/JSON)',
-  'claude-flow': 'claude-flow (PostgreSQL)',
-};
-
 export class StoreNode extends ViewNode {
   readonly id: string;
 
@@ -121,8 +116,7 @@ export class StoreNode extends ViewNode {
     const tip = md();
     tip.appendMarkdown(`**${inlineCode(e.basename)}**\n\n`);
     tip.appendMarkdown(`${inlineCode(e.id)}\n\n`);
-    const format = e.store?.format;
-    if (format) tip.appendMarkdown(`${FORMAT_WORDS[format]}\n\n`);
+    if (e.store) tip.appendMarkdown(`${storeKind(e.store).label}\n\n`);
     const lineBased = e.watchDir !== undefined || /\.jsonl?$/i.test(e.id);
     if (e.sizeBytes !== undefined && !e.postgres) tip.appendMarkdown(`Size${lineBased ? '' : ' (with -wal)'}: ${formatBytes(e.sizeBytes)}\n\n`);
     tip.appendMarkdown(
@@ -428,7 +422,7 @@ function spanTooltip(s: SpanNode, where?: string): vscode.MarkdownString {
   if (s.children.length > 0) tip.appendMarkdown(` · ${s.children.length} child span${s.children.length === 1 ? '' : 's'}`);
   if (s.error) {
     tip.appendMarkdown('\n\n**');
-    tip.appendText(oneLine(s.error.type ? `${s.error.type}: ${s.error.message}` : s.error.message, 300));
+    tip.appendText(oneLine(errorText(s.error), 300));
     tip.appendMarkdown('**\n');
     if (s.error.stack) tip.appendMarkdown(codeBlock(tailLines(s.error.stack, 15)));
   }

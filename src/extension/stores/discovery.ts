@@ -6,19 +6,17 @@
  * on that store, never a crash. Node 'path' only (no 'vscode').
  */
 import * as path from 'path';
-import { isReceiverDir, RECEIVER_DIR_PATH, ruleGlob, STORE_NAME_RULES, WAFT_TRACES_PATH } from '../../sources/storeFiles';
+import { FOLDER_STORE_TAILS, kindGlobs } from '../../sources/kinds';
+import { WAFT_TRACES_PATH } from '../../sources/storeFiles';
 
-/** waft writes `_pyrite/analytics/traces/YYYY-MM-DD.jsonl` under the project it runs in. */
-export const WAFT_GLOB = `**/${WAFT_TRACES_PATH.join('/')}/*.jsonl`;
+/**
+ * Found on their own besides `spanlens.storeGlobs` (whose default the kinds give too): every
+ * store kind's globs (src/sources/<format>/kind.ts), folder stores included.
+ */
+export const BUILTIN_EXTRA_GLOBS: readonly string[] = kindGlobs((k) => k.discovery.inStoreGlobsSetting !== true);
 
-/** OTLP/JSON by name (sources/storeFiles has the rules the CLI walks a folder with too). */
-export const OTLP_GLOBS = STORE_NAME_RULES.filter((r) => r.kind === 'otlp').map(ruleGlob);
-
-/** Where `spanlens receive` and the extension's receiver keep spans by default: the folder is one store. */
-export const RECEIVER_GLOB = `**/${RECEIVER_DIR_PATH.join('/')}/*.jsonl`;
-
-/** Found on their own besides flujo_ops.db and spanlens.storeGlobs. */
-export const BUILTIN_EXTRA_GLOBS: readonly string[] = [WAFT_GLOB, ...OTLP_GLOBS, RECEIVER_GLOB];
+/** The default of `spanlens.storeGlobs`: the kinds whose files the user's globs extend. */
+export const SETTING_DEFAULT_GLOBS: readonly string[] = kindGlobs((k) => k.discovery.inStoreGlobsSetting === true);
 
 const WAFT_TAIL = WAFT_TRACES_PATH;
 
@@ -34,12 +32,13 @@ export function isWaftTracesDir(dir: string): boolean {
 }
 
 /**
- * The store a found file belongs to: a waft daily file → its traces folder, a file of a
- * receiver's `.spanlens/otlp` → that folder (one store per folder); else the file.
+ * The store a found file belongs to: a file of a folder store (a waft daily file, a file of a
+ * receiver's `.spanlens/otlp`) → that folder (one store per folder); else the file.
  */
 export function storeIdForFile(file: string): string {
   const dir = path.dirname(file);
-  return isWaftTracesDir(dir) || isReceiverDir(dir) ? dir : file;
+  const parts = path.resolve(dir).split(/[\\/]+/);
+  return FOLDER_STORE_TAILS.some((tail) => parts.slice(-tail.length).join('/') === tail.join('/')) ? dir : file;
 }
 
 /** The project a waft traces folder belongs to (the folder holding `_pyrite`); undefined for other paths. */

@@ -10,12 +10,13 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { buildSpanTree } from '../../analysis/tree';
 import type { SpanNode } from '../../model/types';
+import { storeKind } from '../../sources/kinds';
 import { enrichStore, openStore } from '../../sources/open';
 import { StoreError, type TraceStore } from '../../sources/types';
 import { config, RELOAD_DEBOUNCE_MS } from '../config';
 import { errorMessage, log, logError } from '../log';
 import { discoveryGlobs, storeIdForFile, waftProjectDir } from './discovery';
-import { nextReloadGapMs, sizeLimitBytes } from './fileSignature';
+import { nextReloadGapMs, sizeLimitBytes } from './reloadPolicy';
 import {
   connectionDescription,
   connectionStoreId,
@@ -24,7 +25,7 @@ import {
   warnPasswordInSettings,
   type PostgresConnection,
 } from './postgresConnections';
-import { SERVER_SIGNATURE, storeSignature } from './storeSignature';
+import { SERVER_SIGNATURE, storeSignature } from '../../sources/signature';
 
 export const RUNS_VIEW_ID = 'spanlens.runs';
 
@@ -357,8 +358,8 @@ export class StoreRegistry implements vscode.Disposable {
     const read = async (): Promise<void> => {
       const started = Date.now();
       const current = entry.store;
-      if (current && isLineBased(current)) {
-        // waft / OTLP: the open store reads only what was appended when next asked; no reopen.
+      if (current?.refresh && storeKind(current).incremental) {
+        // A line-based store reads only what was appended when refreshed; no reopen.
         await this.requery(entry, current, sig.key);
         entry.lastLoadMs = Date.now() - started;
         return;
@@ -414,7 +415,7 @@ export class StoreRegistry implements vscode.Disposable {
    */
   private async requery(entry: StoreEntry, store: TraceStore, sigKey: string): Promise<void> {
     try {
-      await store.listRuns({ limit: 1 });
+      await store.refresh?.();
     } catch (e) {
       if (!this.isLive(entry) || entry.store !== store) return;
       await this.closeStore(entry);
@@ -542,13 +543,8 @@ export class StoreRegistry implements vscode.Disposable {
   }
 }
 
-/** waft and OTLP stores read files line by line and follow appends by themselves. */
 /** Asked by every opened store on each read (enrichStore): the setting applies without reopening. */
 const hideLlmContent = (): boolean => config.llmHideContent();
-
-function isLineBased(store: TraceStore): boolean {
-  return store.format === 'waft' || store.format === 'otlp';
-}
 
 async function safeClose(store: TraceStore): Promise<void> {
   try {

@@ -13,9 +13,8 @@ import * as vscode from 'vscode';
 import { config, RELOAD_DEBOUNCE_MS } from '../config';
 import { logError } from '../log';
 import { discoveryGlobs } from './discovery';
-import { isStoreFile } from './fileSignature';
+import { isStoreFile, storeSignature } from '../../sources/signature';
 import type { StoreEntry, StoreRegistry } from './storeRegistry';
-import { storeSignature } from './storeSignature';
 
 export class StoreWatcher implements vscode.Disposable {
   /** One watcher per touched store, on its folder and `<name>*` (the db, -wal, -shm). */

@@ -1,3 +1,4 @@
+import { parseErrorText } from '../../model/errors';
 import { toAttributeValue } from '../../model/value';
 import type { Attributes, Run, Span, SpanError } from '../../model/types';
 import { stepStatus } from './status';
@@ -60,7 +61,7 @@ export function metadataAttributes(v: unknown): Attributes {
 
 function stepError(o: Record<string, unknown>): SpanError | undefined {
   const e = o['error_message'] ?? o['error'];
-  if (typeof e === 'string' && e.trim() !== '') return { message: e };
+  if (typeof e === 'string' && e.trim() !== '') return parseErrorText(e);
   if (typeof e === 'object' && e !== null && !Array.isArray(e)) {
     const msg = (e as Record<string, unknown>)['message'];
     const type = (e as Record<string, unknown>)['type'];
@@ -160,7 +161,7 @@ export function buildSpans(run: Run, steps: unknown): Span[] {
     }
     if (end !== undefined) root.durationMs = end;
   }
-  if (run.error !== undefined && run.status === 'error') root.error = { message: run.error };
+  if (run.error !== undefined && run.status === 'error') root.error = parseErrorText(run.error);
   return [root, ...children];
 }
 

@@ -1,5 +1,5 @@
 import { pushAll } from '../../model/arrays';
-import { errorCause } from '../../model/errors';
+import { errorCause, errorText } from '../../model/errors';
 import { spanOrigin } from '../../model/origin';
 import { SpanGrouper } from '../../model/types';
 import type { Run, Span, SpanNameGroup, SpanSummary, Status } from '../../model/types';
@@ -19,7 +19,7 @@ import { statusCache, statusCodeCache, statusCodeSql } from './status';
 import { addStepHistorySpans, STEP_HISTORY } from './stepHistory';
 import { readStepSpans } from './steps';
 import { rawFromTraceText } from './traceData';
-import { errorFromFeedback, parseAttributes, secondsToMs, summarizeError, toNumber } from './values';
+import { errorFromFeedback, parseAttributes, secondsToMs, toNumber } from './values';
 
 /** Ids per `IN (…)` list: well under SQLite's bound-parameter limit. */
 const CHUNK = 500;
@@ -389,7 +389,7 @@ class FlujoStore implements TraceStore {
             const e = extras.get(String(id));
             if (!e || e.error !== undefined) return;
             const err = errorOf(parseAttributes(attrs));
-            if (err) e.error = summarizeError(errorCause(err));
+            if (err) e.error = errorText(errorCause(err));
           },
         );
         await breathe();
@@ -406,12 +406,12 @@ class FlujoStore implements TraceStore {
       for (const s of spans) if (s.durationMs !== undefined) end = Math.max(end, s.startOffsetMs + s.durationMs);
       if (spans.length > 0 && end >= 0) e.durationMs = end;
       const failed = spans.filter((s) => s.error).sort((a, b) => endOf(a) - endOf(b))[0];
-      if (failed?.error) e.error = summarizeError(errorCause(failed.error));
+      if (failed?.error) e.error = errorText(errorCause(failed.error));
       extras.set(r.id, e);
     }
     return rows.map((r) => {
       const e = extras.get(r.id) ?? { spanCount: 0 };
-      const own = r.error === undefined ? undefined : summarizeError(errorCause(errorFromFeedback(r.error)));
+      const own = r.error === undefined ? undefined : errorText(errorCause(errorFromFeedback(r.error)));
       const extra: { durationMs?: number; rootSpanMs?: number; error?: string } = {};
       if (e.durationMs !== undefined) extra.durationMs = e.durationMs;
       if (e.rootSpanMs !== undefined) extra.rootSpanMs = e.rootSpanMs;

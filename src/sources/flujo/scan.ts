@@ -3,6 +3,7 @@
  * by rowid (the event loop breathes between pages; a signal stops it), or with `runIds` just
  * those runs' rows, then the spans of runs stored without span rows (trace tree or steps).
  */
+import { errorText } from '../../model/errors';
 import type { Attributes, Span } from '../../model/types';
 import type { SqliteSnapshot } from '../../sqlite/snapshot';
 import { nextTurn, throwIfAborted } from '../scanTurn';
@@ -41,7 +42,7 @@ export async function scanFlujoSpans(
     if (typeof d === 'number') doc.durationMs = secondsToMs(d);
     if (doc.status === 'error') {
       const err = errorOf(attributes);
-      if (err) doc.error = err.type ? `${err.type}: ${err.message}` : err.message;
+      if (err) doc.error = errorText(err);
     }
     return doc;
   };
@@ -83,7 +84,7 @@ export async function scanFlujoSpans(
   for (const s of spanless(ids)) {
     const doc: SearchDoc = { runId: s.runId, spanId: s.id, name: s.name, status: s.status, attributes: s.attributes };
     if (s.durationMs !== undefined) doc.durationMs = s.durationMs;
-    if (s.error) doc.error = s.error.type ? `${s.error.type}: ${s.error.message}` : s.error.message;
+    if (s.error) doc.error = errorText(s.error);
     rest.push(doc);
   }
   if (rest.length > 0) onBatch(rest);

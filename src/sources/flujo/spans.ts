@@ -1,3 +1,4 @@
+import { DUPLICATE_OF_KEY, normalizeSpans, PARENT_CYCLE_KEY, PARENT_MISSING_KEY } from '../../model/normalize';
 import type { Attributes, Span, SpanError, SpanEvent } from '../../model/types';
 import { normalizeStatus } from './status';
 import { errorFromFeedback, parseAttributes, secondsToMs, toNumber } from './values';
@@ -19,10 +20,8 @@ export interface RawSpan {
   error?: SpanError;
 }
 
-/** Attribute keys Spanlens adds when it had to change what the store said. */
-export const PARENT_MISSING_KEY = 'spanlens.parent.missing';
-export const PARENT_CYCLE_KEY = 'spanlens.parent.cycle';
-export const DUPLICATE_OF_KEY = 'spanlens.duplicateOf';
+/** Attribute keys Spanlens adds when it had to change what the store said (model/normalize). */
+export { DUPLICATE_OF_KEY, PARENT_CYCLE_KEY, PARENT_MISSING_KEY };
 
 /** One `spans` row: span_id, parent_span_id, name, start_time, end_time, status, attributes. */
 export function rawFromSpanRow(row: unknown[]): RawSpan {
@@ -54,13 +53,12 @@ export function errorOf(attrs: Attributes): SpanError | undefined {
 }
 
 /**
- * Raw spans of one run → model Spans: unique ids, every parent chain ending at a root
- * (a missing parent or a cycle is cut, the stored parent kept as an attribute),
- * offsets from the run's earliest span, in start order.
+ * Raw spans of one run → model Spans: offsets from the run's earliest span, in start order,
+ * normalized (model/normalize: unique ids, every parent chain ending at a root, the stored
+ * parent kept as an attribute). Every store's spans get that pass again in enrichStore; it is
+ * done here too because the reader's own run summaries (span counts, errors) are built from these.
  */
 export function buildSpans(runId: string, raws: RawSpan[]): Span[] {
-  dedupeIds(raws);
-  repairParents(raws);
   let min = Infinity;
   for (const r of raws) if (r.startMs !== undefined && r.startMs < min) min = r.startMs;
   if (min === Infinity) min = 0;
@@ -83,59 +81,9 @@ export function buildSpans(runId: string, raws: RawSpan[]): Span[] {
     return { span, i };
   });
   spans.sort((a, b) => a.span.startOffsetMs - b.span.startOffsetMs || a.i - b.i);
-  return spans.map((x) => x.span);
+  return normalizeSpans(spans.map((x) => x.span));
 }
 
 function roundMs(ms: number): number {
   return secondsToMs(ms / 1000);
-}
-
-/** A second span with the same id (a re-exported batch) gets `id#2`; children keep the first. */
-function dedupeIds(raws: RawSpan[]): void {
-  const seen = new Map<string, number>();
-  for (const r of raws) {
-    const n = (seen.get(r.id) ?? 0) + 1;
-    seen.set(r.id, n);
-    if (n > 1) {
-      r.attributes = { ...r.attributes, [DUPLICATE_OF_KEY]: r.id };
-      r.id = `${r.id}#${n}`;
-    }
-  }
-}
-
-function repairParents(raws: RawSpan[]): void {
-  const byId = new Map<string, RawSpan>();
-  for (const r of raws) byId.set(r.id, r);
-  for (const r of raws) {
-    if (r.parentId !== null && !byId.has(r.parentId)) {
-      r.attributes = { ...r.attributes, [PARENT_MISSING_KEY]: r.parentId };
-      r.parentId = null;
-    }
-  }
-  // Walk up from each span; meeting a span of the current walk again is a cycle.
-  // The earliest-starting member of the cycle becomes a root.
-  const order = new Map<RawSpan, number>();
-  raws.forEach((r, i) => order.set(r, i));
-  const state = new Map<RawSpan, 1 | 2>(); // 1: on the current walk, 2: known to reach a root
-  for (const first of raws) {
-    const path: RawSpan[] = [];
-    let cur: RawSpan | undefined = first;
-    while (cur && !state.has(cur)) {
-      state.set(cur, 1);
-      path.push(cur);
-      cur = cur.parentId === null ? undefined : byId.get(cur.parentId);
-    }
-    if (cur && state.get(cur) === 1) {
-      const cycle = path.slice(path.indexOf(cur));
-      let cut = cycle[0]!;
-      for (const c of cycle) {
-        const earlier = (c.startMs ?? Infinity) < (cut.startMs ?? Infinity);
-        const tie = (c.startMs ?? Infinity) === (cut.startMs ?? Infinity) && order.get(c)! < order.get(cut)!;
-        if (earlier || tie) cut = c;
-      }
-      cut.attributes = { ...cut.attributes, [PARENT_CYCLE_KEY]: cut.parentId };
-      cut.parentId = null;
-    }
-    for (const p of path) state.set(p, 2);
-  }
 }

@@ -1,4 +1,4 @@
-import { parseErrorText, summarizeError } from '../../model/errors';
+import { parseErrorText } from '../../model/errors';
 import type { AttributeValue, Attributes } from '../../model/types';
 import { toAttributes, toAttributeValue } from '../../model/value';
 
@@ -86,4 +86,3 @@ export function parseJsonLoose(text: unknown): AttributeValue {
 
 /** A step's `feedback` text → SpanError: model/errors reads Flujo's wrappers and tracebacks. */
 export const errorFromFeedback = parseErrorText;
-export { summarizeError };

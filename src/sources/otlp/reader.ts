@@ -1,6 +1,7 @@
 import { pushAll } from '../../model/arrays';
 import { notAFileError, oddKind, openRegularFile } from '../files';
 import * as fs from 'fs';
+import { errorFromExceptionEvents, errorHeadline } from '../../model/errors';
 import type { Attributes, Run, Span, SpanError, SpanEvent, SpanSummary } from '../../model/types';
 import { StoreError } from '../types';
 import type { TraceStore } from '../types';
@@ -278,39 +279,22 @@ function buildRun(store: string, traceId: string, spans: readonly OtlpSpan[]): R
     const endKey = (s: OtlpSpan): bigint => s.endNs ?? BigInt(Number.MAX_SAFE_INTEGER) * 1_000_000_000n;
     const first = [...failed].sort((a, b) => (endKey(a) < endKey(b) ? -1 : endKey(a) > endKey(b) ? 1 : a.seq - b.seq))[0]!;
     const e = errorOf(first);
-    if (e) run.error = e.type && !e.message.startsWith(e.type) ? `${e.type}: ${firstLine(e.message)}` : firstLine(e.message);
+    if (e) run.error = errorHeadline(e);
   }
   return run;
 }
 
-function firstLine(s: string): string {
-  return s.split(/\r?\n/).find((l) => l.trim() !== '') ?? s;
-}
-
 /**
- * The span's error: its last `exception` event (type, message, stacktrace) on a span that
- * failed or left its status unset (OTel JS records an exception without setting ERROR);
- * on an ERROR span without one, the status message. An exception on an OK span was handled.
+ * The span's error: its `exception` event (the one model/errors' exceptionEvent picks) on a
+ * span that failed or left its status unset (OTel JS records an exception without setting
+ * ERROR); on an ERROR span without one, the status message. An exception on an OK span was handled.
  */
 export function errorOf(s: OtlpSpan): SpanError | undefined {
   if (s.code === 1) return undefined;
-  const ex = [...s.events].reverse().find((e) => e.name === 'exception');
-  if (ex) {
-    const a = ex.attributes;
-    const type = str(a['exception.type']);
-    const message = str(a['exception.message']) ?? s.statusMessage ?? type ?? 'exception';
-    const e: SpanError = { message };
-    if (type !== undefined) e.type = type;
-    const stack = str(a['exception.stacktrace']);
-    if (stack !== undefined) e.stack = stack;
-    return e;
-  }
+  const e = errorFromExceptionEvents(s.events, s.statusMessage);
+  if (e) return e;
   if (s.code === 2) return { message: s.statusMessage ?? 'span status ERROR (no message recorded)' };
   return undefined;
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v.trim() !== '' ? v : undefined;
 }
 
 function buildSpans(runId: string, spans: readonly OtlpSpan[]): Span[] {

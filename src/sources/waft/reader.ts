@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Run, Span, SpanError, SpanSummary } from '../../model/types';
+import { errorHeadline } from '../../model/errors';
+import type { Run, Span, SpanSummary } from '../../model/types';
 import { StoreError } from '../types';
 import type { TraceStore } from '../types';
 import { JsonLinesFile } from '../jsonl/lines';
@@ -251,7 +252,7 @@ function buildRun(store: string, traceId: string, records: readonly WaftRecord[]
     // The failed span that ended first is the innermost: the ones above it wrap or repeat it.
     const first = [...failed].sort((a, b) => endOf(a) - endOf(b))[0]!;
     const e = waftError(first);
-    if (e) run.error = oneLine(e);
+    if (e) run.error = errorHeadline(e);
   }
   if (root.layer !== undefined) run.attributes['layer'] = root.layer;
   if (root.metadata !== undefined) run.attributes['metadata'] = root.metadata;
@@ -262,10 +263,6 @@ function endOf(r: WaftRecord): number {
   return r.startMs === undefined ? Infinity : r.startMs + (r.durationMs ?? Infinity);
 }
 
-function oneLine(e: SpanError): string {
-  const msg = e.message.split(/\r?\n/).find((l) => l.trim() !== '') ?? e.message;
-  return e.type && e.type !== msg ? `${e.type}: ${msg}` : msg;
-}
 
 function buildSpans(runId: string, records: readonly WaftRecord[]): Span[] {
   let min = Infinity;

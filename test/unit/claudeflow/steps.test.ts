@@ -69,6 +69,14 @@ describe('buildSpans', () => {
     expect(spans[2]!.error).toEqual({ message: 'nope' });
   });
 
+  it("a step's error_message and the trace's are read as every store's error text is (model/errors)", () => {
+    const spans = buildSpans(run({ status: 'error', error: 'TimeoutError: skill timed out after 30000ms' }), [
+      { name: 'fetch', timestamp: '2026-11-16T12:00:00.050000', duration_ms: 30, status: 'failed', error_message: "TypeError: Cannot read properties of undefined (reading 'id')" },
+    ]);
+    expect(spans[0]!.error).toEqual({ type: 'TimeoutError', message: 'skill timed out after 30000ms' });
+    expect(spans[1]!.error).toEqual({ type: 'TypeError', message: "Cannot read properties of undefined (reading 'id')" });
+  });
+
   it('survives what a table may hold instead: no array, scalars, no times, out of order', () => {
     expect(buildSpans(run(), { not: 'an array' }).map((s) => s.id)).toEqual(['root']);
     expect(buildSpans(run(), null).length).toBe(1);

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILTIN_EXTRA_GLOBS, discoveryGlobs, isWaftTracesDir, storeIdForFile, waftProjectDir } from '../../../src/extension/stores/discovery';
-import { storeSignature } from '../../../src/extension/stores/storeSignature';
+import { storeSignature } from '../../../src/sources/signature';
 
 describe('discovery', () => {
   it('searches the base globs plus waft and OTLP by name, once each', () => {

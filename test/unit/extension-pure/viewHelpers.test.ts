@@ -6,7 +6,8 @@ import { buildSpanTree } from '../../../src/analysis/tree';
 import { describeFilter, isFilterActive, NO_FILTER, parseFilter, toRunFilter } from '../../../src/extension/filters';
 import { IdDeduper, loadMoreNodeId, messageNodeId, runNodeId, spanNodeId, storeNodeId } from '../../../src/extension/runsView/nodeIds';
 import { nodesOnErrorPaths, withoutChildren } from '../../../src/extension/runsView/treeHelpers';
-import { fileSignature, isStoreFile, nextReloadGapMs, sizeLimitBytes } from '../../../src/extension/stores/fileSignature';
+import { nextReloadGapMs, sizeLimitBytes } from '../../../src/extension/stores/reloadPolicy';
+import { fileSignature, isStoreFile } from '../../../src/sources/signature';
 import type { Span } from '../../../src/model/types';
 
 describe('node ids', () => {

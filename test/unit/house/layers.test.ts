@@ -107,3 +107,53 @@ describe('layering (docs/ARCHITECTURE.md)', () => {
     expect(info.importedFiles.map((f) => f.fileName)).toEqual(['vscode', '../extension/x']);
   });
 });
+
+/** Format names: only src/sources (each format's kind, sources/<format>/kind.ts) may spell them. */
+const FORMAT_NAMES = new Set(['flujo', 'waft', 'otlp', 'claude-flow']);
+/** Where a format must not be named: the surfaces and the analyses ask the store's kind (sources/kinds.ts). */
+const KIND_BLIND = ['extension', 'cli', 'analysis'];
+
+/**
+ * Format names used as values in `text`: string literals equal to one ('waft'), object keys
+ * (`{ flujo: … }`), and tables of them (FORMAT_WORDS, FORMAT_NAMES). Comments and prose inside
+ * longer strings are fine: "claude-flow in PostgreSQL" tells a user, it does not switch on a format.
+ */
+function formatNamesIn(file: string, text: string): string[] {
+  const found: string[] = [];
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const stack: ts.Node[] = [sf];
+  while (stack.length) {
+    const n = stack.pop()!;
+    const at = (): string => `${file}:${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1}`;
+    if ((ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) && FORMAT_NAMES.has(n.text.toLowerCase())) {
+      found.push(`${at()}: '${n.text}'`);
+    } else if (ts.isPropertyAssignment(n) && ts.isIdentifier(n.name) && FORMAT_NAMES.has(n.name.text)) {
+      found.push(`${at()}: key ${n.name.text}`);
+    } else if (ts.isIdentifier(n) && /^FORMAT_(WORDS|NAMES|LABELS)$/.test(n.text)) {
+      found.push(`${at()}: ${n.text}`);
+    }
+    stack.push(...n.getChildren(sf));
+  }
+  return found;
+}
+
+describe('store kinds (src/sources/kinds.ts): only src/sources names a format', () => {
+  it('no file in src/extension, src/cli or src/analysis names a format', () => {
+    const bad: string[] = [];
+    for (const layer of KIND_BLIND) {
+      for (const file of sourceFiles(path.join(SRC, layer))) bad.push(...formatNamesIn(path.relative(SRC, file), fs.readFileSync(file, 'utf8')));
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('the check finds a format named as a value, a key or a table, not in prose or comments', () => {
+    const src = [
+      "if (store.format === 'waft') x();",
+      "const FORMAT_WORDS = { flujo: 'Flujo (SQLite)' };",
+      "const t = `otlp`;",
+      "// a waft store: 'waft' in a comment is fine",
+      "const tip = 'claude-flow in PostgreSQL';",
+    ].join('\n');
+    expect(formatNamesIn('x.ts', src).sort()).toEqual(["x.ts:1: 'waft'", 'x.ts:2: FORMAT_WORDS', 'x.ts:2: key flujo', "x.ts:3: 'otlp'"]);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorCause, parseErrorText, summarizeError } from '../../../src/model/errors';
+import { errorCause, parseErrorText, errorText } from '../../../src/model/errors';
 import { failureText, findSimilarFailures } from '../../../src/analysis/similar';
 
 const TB = [
@@ -35,7 +35,7 @@ describe('parseErrorText', () => {
   it("keeps a loop's wording, drops the agent wrapper inside it; its cause is the body's error", () => {
     const e = parseErrorText("Loop body failed: Agent execution failed with KeyError: 'income'");
     expect(e).toEqual({ message: "Loop body failed: KeyError: 'income'" });
-    expect(summarizeError(errorCause(e))).toBe("KeyError: 'income'");
+    expect(errorText(errorCause(e))).toBe("KeyError: 'income'");
     expect(errorCause({ type: 'X', message: 'Loop body failed: y' })).toEqual({ type: 'X', message: 'Loop body failed: y' });
   });
 

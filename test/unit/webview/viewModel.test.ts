@@ -12,6 +12,7 @@ import {
   sanitizePreviewLength,
 } from '../../../src/extension/details/viewModel';
 import { formatDuration } from '../../../src/model/format';
+import type { SpanEvent } from '../../../src/model/types';
 import { makeRun, makeSpan } from './helpers';
 
 describe('buildSpanDetailsView', () => {
@@ -348,6 +349,14 @@ describe('error', () => {
       }),
     );
     expect(e).toEqual({ type: 'KeyError', message: "'x'", stack: 'st', origin: 'exception event' });
+  });
+
+  it('of several exception events, the one the readers take (model/errors: escaped, else the last)', () => {
+    const ev = (type: string, message: string): SpanEvent => ({ name: 'exception', attributes: { 'exception.type': type, 'exception.message': message } });
+    const events = [ev('TimeoutError', 'retried'), ev('KeyError', "'x'")];
+    expect(extractError(makeSpan({ status: 'error', events }))).toMatchObject({ type: 'KeyError', message: "'x'", origin: 'exception event' });
+    // A span whose reader derived the error fills a missing type from the same event.
+    expect(extractError(makeSpan({ status: 'error', events, error: { message: "'x'" } }))).toMatchObject({ type: 'KeyError', origin: 'span' });
   });
 
   it('reads exception / error attributes', () => {
