@@ -275,9 +275,19 @@ function buildRun(store: string, traceId: string, spans: readonly OtlpSpan[]): R
   if (start !== undefined) run.startMs = nanosToMs(start);
   if (!open && start !== undefined && end !== undefined && end >= start) run.durationMs = diffMs(end, start);
   if (failed.length > 0) {
-    // The failed span that ended first is the innermost: the spans above it only pass it on.
+    // The run failed where a failed span has no failed span below it: the spans above only pass it
+    // on (often with a bare ERROR status). Among several such, the one that ended first. Clocks do
+    // not decide alone: SDKs anchor child clocks, so a parent can seem to end before its child.
+    const byId = new Map<string, OtlpSpan>();
+    for (const s of spans) if (!byId.has(s.spanId)) byId.set(s.spanId, s);
+    const failedBelow = new Set<string>();
+    for (const f of failed) {
+      // Up the parent chain once per span: a span already marked ends the walk (and a cycle with it).
+      for (let p = f.parentId; p !== null && !failedBelow.has(p); p = byId.get(p)?.parentId ?? null) failedBelow.add(p);
+    }
+    const innermost = failed.filter((s) => !failedBelow.has(s.spanId));
     const endKey = (s: OtlpSpan): bigint => s.endNs ?? BigInt(Number.MAX_SAFE_INTEGER) * 1_000_000_000n;
-    const first = [...failed].sort((a, b) => (endKey(a) < endKey(b) ? -1 : endKey(a) > endKey(b) ? 1 : a.seq - b.seq))[0]!;
+    const first = [...(innermost.length > 0 ? innermost : failed)].sort((a, b) => (endKey(a) < endKey(b) ? -1 : endKey(a) > endKey(b) ? 1 : a.seq - b.seq))[0]!;
     const e = errorOf(first);
     if (e) run.error = errorHeadline(e);
   }

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSpanTree } from '../../../src/analysis/tree';
@@ -7,7 +8,7 @@ import type { Span, SpanNode } from '../../../src/model/types';
 import { openOtlpStore } from '../../../src/sources/otlp/reader';
 import type { OtlpTraceStore } from '../../../src/sources/otlp/reader';
 import { StoreError } from '../../../src/sources/types';
-import { makeOtlpFiles } from './helpers';
+import { makeOtlpFiles, otlpLine } from './helpers';
 import type { OtlpFixture } from './helpers';
 
 let fx: OtlpFixture;
@@ -257,5 +258,30 @@ describe('torn and bad OTLP input', () => {
   it('a missing file: one clear StoreError', async () => {
     const missing = path.join(dir, 'missing.jsonl');
     await expect(openOtlpStore(missing)).rejects.toThrow(`${missing}: not found — check the path`);
+  });
+});
+
+describe('the run error comes from where the run failed', () => {
+  it('the innermost failed span, even when a parent with a bare ERROR status seems to end first', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanlens-otlp-err-'));
+    try {
+      const trace = 'ab'.repeat(16);
+      const t0 = 1_767_952_800_000_000_000n;
+      const root = JSON.parse(otlpLine({ traceId: trace, spanId: '1'.repeat(16), name: 'GET /checkout', startNs: t0, endNs: t0 + 100_000_000n, code: 2 }));
+      const child = JSON.parse(otlpLine({ traceId: trace, spanId: '2'.repeat(16), parentSpanId: '1'.repeat(16), name: 'payment.charge', startNs: t0 + 10_000_000n, endNs: t0 + 150_000_000n, code: 2 }));
+      child.resourceSpans[0].scopeSpans[0].spans[0].status = { code: 2, message: 'card declined' };
+      const file = path.join(dir, 'traces.otlp.jsonl');
+      fs.writeFileSync(file, `${JSON.stringify(root)}\n${JSON.stringify(child)}\n`);
+      const store = await openOtlpStore(file);
+      try {
+        const [run] = await store.listRuns();
+        expect(run!.status).toBe('error');
+        expect(run!.error).toBe('card declined');
+      } finally {
+        await store.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
