@@ -1,6 +1,7 @@
 import { pushAll } from '../../model/arrays';
 import { notAFileError, oddKind, openRegularFile } from '../files';
 import * as fs from 'fs';
+import * as path from 'path';
 import { errorFromExceptionEvents, errorHeadline } from '../../model/errors';
 import type { Attributes, Run, Span, SpanError, SpanEvent, SpanSummary } from '../../model/types';
 import { StoreError } from '../types';
@@ -88,7 +89,7 @@ class OtlpStore extends TraceMapStore<OtlpSpan> implements OtlpTraceStore {
     this.lines = new JsonLinesFile(file, OTLP_RECORD_START);
     if (isFolder) {
       this.folder = new JsonLinesFolder<OtlpSpan>(
-        file,
+        async () => (await fs.promises.readdir(file)).filter((n) => n.toLowerCase().endsWith('.jsonl')).sort().map((n) => path.join(file, n)),
         (o, push) => {
           const spans = spansOfRequest(o, () => this.seq++);
           if (spans) for (const s of spans) push(s);

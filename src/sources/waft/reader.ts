@@ -4,7 +4,7 @@ import { errorHeadline } from '../../model/errors';
 import type { Run, Span, SpanSummary } from '../../model/types';
 import { StoreError } from '../types';
 import type { TraceStore } from '../types';
-import { JsonLinesFile } from '../jsonl/lines';
+import { JsonLinesFolder } from '../jsonl/folder';
 import { TraceMapStore, readError } from '../jsonl/traceMapStore';
 import { toWaftRecord, waftAttributes, waftError, waftSource } from './records';
 import type { WaftRecord } from './records';
@@ -57,16 +57,9 @@ function isTracesDir(dir: string): boolean {
   return parts.slice(-3).join('/') === '_pyrite/analytics/traces';
 }
 
-interface FileState {
-  lines: JsonLinesFile;
-  records: WaftRecord[];
-}
-
 class WaftStore extends TraceMapStore<WaftRecord> implements WaftTraceStore {
   readonly format = 'waft' as const;
-  private readonly fileStates = new Map<string, FileState>();
-  /** Files of the folder that could not be read, with why: left out, never fatal to the folder. */
-  private readonly badFiles = new Map<string, string>();
+  private readonly folder: JsonLinesFolder<WaftRecord>;
   private seq = 0;
 
   constructor(
@@ -74,30 +67,36 @@ class WaftStore extends TraceMapStore<WaftRecord> implements WaftTraceStore {
     private readonly where: Where,
   ) {
     super();
+    const w = where;
+    this.folder = new JsonLinesFolder<WaftRecord>(
+      async () => (w.kind === 'file' ? [w.file] : (await listJsonl(w.dir, id)).map((n) => path.join(w.dir, n))),
+      (o, push) => {
+        const r = toWaftRecord(o, 0);
+        if (r) push(r);
+        return r !== undefined;
+      },
+      WAFT_RECORD_START,
+    );
   }
 
   get skippedLines(): number {
-    let n = 0;
-    for (const f of this.fileStates.values()) n += f.lines.skippedLines;
-    return n;
+    return this.folder.skippedLines;
   }
 
   get skippedFiles(): string[] {
-    return [...this.badFiles.values()];
+    return this.folder.leftOut;
   }
 
   get bytesRead(): number {
-    let n = 0;
-    for (const f of this.fileStates.values()) n += f.lines.bytesRead;
-    return n;
+    return this.folder.bytesRead;
   }
 
   get files(): string[] {
-    return [...this.fileStates.keys()];
+    return this.folder.fileNames;
   }
 
   override async close(): Promise<void> {
-    this.fileStates.clear();
+    this.folder.clear();
     await super.close();
   }
 
@@ -116,96 +115,22 @@ class WaftStore extends TraceMapStore<WaftRecord> implements WaftTraceStore {
   }
 
   protected async read(): Promise<void> {
-    const w = this.where;
-    const names = w.kind === 'file' ? [w.file] : (await listJsonl(w.dir, this.id)).map((n) => path.join(w.dir, n));
-    const present = new Set(names); // not names.includes(): a folder of 10,000 daily files made that 10^8 compares
-    let rebuild = false;
-    for (const known of [...this.fileStates.keys()]) {
-      if (!present.has(known)) {
-        this.fileStates.delete(known);
-        this.badFiles.delete(known);
-        rebuild = true;
-      }
-    }
-    // Files are read a few at a time (each costs an open, a stat and a read on the thread pool),
-    // and their records numbered in file order afterwards, so the result does not depend on timing.
-    const updates = await mapLimited(names, READ_CONCURRENCY, (file) => this.readFile(file, w.kind === 'file'));
-    const added: WaftRecord[] = [];
-    for (const u of updates) {
-      if (u.kind === 'bad') continue;
-      if (u.reset) rebuild = true;
-      if (u.gone) {
-        rebuild = true;
-        continue;
-      }
-      for (const r of u.fresh) {
-        r.seq = this.seq++;
-        u.state.records.push(r);
-        added.push(r);
-      }
-    }
-    if (rebuild) {
-      this.resetTraces();
-      for (const s of this.fileStates.values()) for (const r of s.records) this.addItem(r.traceId, r);
-    } else {
-      for (const r of added) this.addItem(r.traceId, r);
-    }
-  }
-
-  /** What was appended to one file since the last read; a bad file of a folder is left out and named. */
-  private async readFile(file: string, only: boolean): Promise<FileRead> {
-    let state = this.fileStates.get(file);
-    if (!state) {
-      state = { lines: new JsonLinesFile(file, WAFT_RECORD_START), records: [] };
-      this.fileStates.set(file, state);
-    }
-    const fresh: WaftRecord[] = [];
-    const s = state;
-    let reset = false;
-    let update;
-    try {
-      update = await s.lines.update(
-        (o) => {
-          const r = toWaftRecord(o, 0);
-          if (r) fresh.push(r);
-          return r !== undefined;
-        },
-        () => {
-          if (s.records.length > 0) reset = true;
-          s.records = [];
-        },
-      );
-    } catch (e) {
+    const only = this.where.kind === 'file';
+    const update = await this.folder.update((e, file) => {
       const err = readError(e, file, this.id);
       // One bad file (a FIFO, no permission) never takes a whole folder down: it is left out and named.
       if (only || !(err instanceof StoreError)) throw err;
-      this.badFiles.set(file, err.message);
-      const had = this.fileStates.delete(file) && s.records.length > 0;
-      return had ? { kind: 'ok', state: s, fresh: [], reset: true, gone: true } : { kind: 'bad' };
+      return err.message;
+    });
+    // Numbered in file order after the read, so ties in start time do not depend on timing.
+    for (const r of update.added) r.seq = this.seq++;
+    if (update.rebuild) {
+      this.resetTraces();
+      for (const r of this.folder.records()) this.addItem(r.traceId, r);
+    } else {
+      for (const r of update.added) this.addItem(r.traceId, r);
     }
-    this.badFiles.delete(file);
-    if (update.gone) this.fileStates.delete(file);
-    return { kind: 'ok', state: s, fresh, reset, gone: update.gone };
   }
-}
-
-type FileRead = { kind: 'bad' } | { kind: 'ok'; state: FileState; fresh: WaftRecord[]; reset: boolean; gone: boolean };
-
-/** Files read at once: enough to keep libuv's four threads busy, few enough to leave file descriptors. */
-const READ_CONCURRENCY = 8;
-
-/** `fn` over `items`, at most `limit` at a time; results in the items' order. The first error ends it. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 /** The span that names the run: the earliest-starting one without a parent in the trace. */
