@@ -82,8 +82,6 @@ function save(): void {
   vscode.setState(state);
 }
 
-const CHANGE_WORDS: Record<string, string> = { same: 'same', added: 'added', removed: 'removed', status: 'status', slower: 'slower', faster: 'faster' };
-
 function statusWord(code: number): string {
   return code >= 0 ? (STATUSES[code] ?? '?') : '';
 }
@@ -154,7 +152,7 @@ function renderRows(): void {
     row.dataset.row = String(i);
     row.setAttribute('role', 'option');
     row.setAttribute('aria-selected', String(i === state.selected));
-    const badge = el('span', 'cmp-badge', d.errorChanged[i] && change === 'same' ? 'error text' : CHANGE_WORDS[change]!);
+    const badge = el('span', 'cmp-badge', d.errorChanged[i] && change === 'same' ? 'error text' : change);
     const name = el('span', 'cmp-name', d.occurrence[i]! > 1 ? `${d.names[i]} #${d.occurrence[i]}` : d.names[i]!);
     name.style.paddingLeft = `${Math.min(d.depth[i]!, MAX_INDENT_DEPTH) * INDENT_PX}px`;
     const bars = el('span', 'cmp-bars');
@@ -165,7 +163,7 @@ function renderRows(): void {
     const dt = el('span', 'cmp-delta', delta(d.aDur[i]!, d.bDur[i]!));
     const err = el('span', 'cmp-row-error', d.error[i]!);
     row.append(badge, name, bars, dt, err);
-    row.title = `${CHANGE_WORDS[change]}: ${d.names[i]} — A ${statusWord(d.aStatus[i]!) || 'absent'} ${d.aDur[i]! >= 0 ? formatDuration(d.aDur[i]!) : ''}, B ${statusWord(d.bStatus[i]!) || 'absent'} ${d.bDur[i]! >= 0 ? formatDuration(d.bDur[i]!) : ''}`;
+    row.title = `${change}: ${d.names[i]} — A ${statusWord(d.aStatus[i]!) || 'absent'} ${d.aDur[i]! >= 0 ? formatDuration(d.aDur[i]!) : ''}, B ${statusWord(d.bStatus[i]!) || 'absent'} ${d.bDur[i]! >= 0 ? formatDuration(d.bDur[i]!) : ''}`;
     rows.append(row);
   }
   spacer.replaceChildren(rows);
