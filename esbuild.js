@@ -1,4 +1,4 @@
-// Bundles the extension host code, the CLI, the benchmark and the webview page,
+// Bundles the extension host code, the engine's worker, the CLI, the benchmark and the webview page,
 // and ships sql.js's WASM next to them (the bundles locate it beside themselves).
 const esbuild = require('esbuild');
 const fs = require('fs');
@@ -25,6 +25,8 @@ const node = {
 
 const builds = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
+  // The engine's worker thread (src/worker): the extension host starts it beside extension.js.
+  { ...node, entryPoints: ['src/worker/main.ts'], outfile: 'dist/engineWorker.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // playwright-core (the timeline's headless-Chromium part) loads its own files at run time: not bundled.
   { ...node, entryPoints: ['test/bench/bench.ts'], outfile: 'dist/bench.js', dev: true, external: [...node.external, 'playwright-core'] },

@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { config } from './config';
+import { startEngine } from './engine';
 import { SpanDetailsPanel } from './details/detailsPanel';
 import { followStoreReloads } from './details/followStore';
 import { disposeLog, log } from './log';
@@ -29,12 +30,19 @@ const BACKGROUND_READ_DELAY_MS = 2000;
 
 export function activate(context: vscode.ExtensionContext): void {
   log().info(`Spanlens ${context.extension.packageJSON.version as string} activated`);
-  const registry = new StoreRegistry(context.workspaceState, context.secrets);
+  const { engine, disposable: engineDisposable } = startEngine();
+  const registry = new StoreRegistry(engine, context.workspaceState, context.secrets);
+  // A dead engine took its stores with it: every store that was read is read again (in a new one).
+  engine.onDidStop(() => {
+    for (const e of registry.list()) if (e.touched) void registry.reload(e, 'none', true);
+  });
   const provider = new RunsTreeProvider(registry, context.workspaceState);
   const view = createRunsView(provider);
 
   context.subscriptions.push(
     registry,
+    // After the registry: its stores close first, then the engine stops.
+    engineDisposable,
     provider,
     view,
     new StoreWatcher(registry),

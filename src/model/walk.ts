@@ -1,4 +1,4 @@
-import type { SpanNode } from './types';
+import type { Span, SpanNode } from './types';
 
 /** Calls `fn` for every node, parents before children, in tree order; iterative. */
 export function walkTree(roots: SpanNode[], fn: (node: SpanNode, depth: number) => void): void {
@@ -9,4 +9,11 @@ export function walkTree(roots: SpanNode[], fn: (node: SpanNode, depth: number) 
     fn(n, d);
     for (let i = n.children.length - 1; i >= 0; i--) stack.push([n.children[i]!, d + 1]);
   }
+}
+
+/** A span without its subtree: what a panel is given and what crosses between threads (children can be huge and deep). */
+export function withoutChildren(node: Span | SpanNode): Span {
+  if (!('children' in node)) return node;
+  const { children: _children, ...span } = node;
+  return span;
 }

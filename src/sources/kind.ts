@@ -10,6 +10,10 @@ import type { StoreFormat, TraceStore } from './types';
 export interface KindOpenOptions {
   /** A database store's password (the extension: from SecretStorage, never from settings). */
   password?: string;
+  /** The store's id when it is not the target (a PostgreSQL URL's redacted form). */
+  id?: string;
+  /** A server store's window: runs from this epoch-ms time on unless a query says otherwise. */
+  sinceMs?: number;
 }
 
 /** How a store of this kind shows that it changed (the extension's watcher compares these). */

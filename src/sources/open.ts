@@ -9,6 +9,10 @@ export interface OpenOptions extends EnrichOptions {
   format?: StoreFormat;
   /** A database store's password (the extension: from SecretStorage, never from settings). */
   password?: string;
+  /** The store's id when it is not `target` (a PostgreSQL URL's redacted form). */
+  id?: string;
+  /** A server store's window start (epoch ms). */
+  sinceMs?: number;
 }
 
 /** Opens a store by path (or, later, URL), detecting its format unless told. Read-only. */

@@ -5,14 +5,15 @@
  * critical path. Columns are typed arrays, not an object per span: a 100,000-span run is a few
  * MB and is sent to the webview as it is. Iterative throughout (a store can nest 100k deep).
  */
-import { STATUSES, type SpanNode, type Status } from '../../model/types';
+import { STATUSES, type Span, type SpanNode, type Status } from '../../model/types';
 import type { TimelineColumns } from '../../model/timeline';
 import { criticalPath } from './criticalPath';
 import { selfTimes } from './selfTime';
 
 /** The columns, plus the spans themselves in row order (host side only: the webview gets columns). */
 export interface TimelineLayout extends TimelineColumns {
-  spans: SpanNode[];
+  /** The span of each row (as built: the tree's nodes; from the engine's worker: flat spans). */
+  spans: Span[];
 }
 
 const STATUS_CODE = new Map<Status, number>(STATUSES.map((s, i) => [s, i]));

@@ -24,11 +24,7 @@ export function nodesOnErrorPaths(roots: readonly SpanNode[]): Set<SpanNode> {
   return out;
 }
 
-/** A span without its subtree: what the details panel is given (children can be huge). */
-export function withoutChildren(node: SpanNode): Omit<SpanNode, 'children'> {
-  const { children: _children, ...span } = node;
-  return span;
-}
+export { withoutChildren } from '../../model/walk';
 
 /** The span with `id` anywhere under `roots`, without recursion (span trees can be deep). */
 export function findSpanNode(roots: readonly SpanNode[], id: string): SpanNode | undefined {

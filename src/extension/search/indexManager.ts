@@ -2,10 +2,12 @@
  * Search indexes of the loaded stores, one per store: built in the background the first time
  * search needs them (progress in the status bar, or as a notification for a big store), brought
  * up to date when the store changes (only the runs that changed are read again; the older
- * index answers meanwhile), dropped with the store.
+ * index answers meanwhile), dropped with the store. The indexes live in the engine's worker
+ * (src/worker), next to their stores: building one over a million spans never pauses the editor.
  */
 import * as vscode from 'vscode';
-import { applyUpdate, buildIndex, planUpdate, type SearchIndex } from '../../analysis/search/search';
+import type { SearchOptions, SearchResult } from '../../analysis/search/search';
+import { RemoteSearchIndex, RemoteTraceStore } from '../../worker/client';
 import { errorMessage, log, logError } from '../log';
 import type { StoreEntry, StoreRegistry } from '../stores/storeRegistry';
 
@@ -16,8 +18,8 @@ const UPDATE_DELAY_MS = 500;
 
 interface Slot {
   version: number;
-  index?: SearchIndex;
-  building?: Promise<SearchIndex | undefined>;
+  index?: RemoteSearchIndex;
+  building?: Promise<RemoteSearchIndex | undefined>;
   abort?: AbortController;
   /** The store changed while `building`: bring the index up to date once it is done. */
   again?: boolean;
@@ -39,8 +41,7 @@ export class SearchIndexManager implements vscode.Disposable {
         const live = new Set(registry.list().map((e) => e.id));
         for (const [id, slot] of this.slots) {
           if (live.has(id)) continue;
-          slot.abort?.abort();
-          if (slot.timer) clearTimeout(slot.timer);
+          this.forget(slot);
           this.slots.delete(id);
         }
         this.changed.fire();
@@ -53,23 +54,34 @@ export class SearchIndexManager implements vscode.Disposable {
 
   /** Every index built anew (from the next search on): what they hold depends on a setting that changed. */
   private dropAll(): void {
-    for (const slot of this.slots.values()) {
-      slot.abort?.abort();
-      if (slot.timer) clearTimeout(slot.timer);
-    }
+    for (const slot of this.slots.values()) this.forget(slot);
     this.slots.clear();
     this.changed.fire();
     if (this.wanted) this.ensureAll();
   }
 
+  /** Stops a slot's work and frees its index in the engine. */
+  private forget(slot: Slot): void {
+    slot.abort?.abort();
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.index?.drop();
+  }
+
   /** The indexes ready now (possibly of an older version of a store while a newer one builds). */
-  ready(): SearchIndex[] {
-    const out: SearchIndex[] = [];
+  ready(): RemoteSearchIndex[] {
+    const out: RemoteSearchIndex[] = [];
     for (const e of this.registry.list()) {
       const ix = this.slots.get(e.id)?.index;
       if (ix) out.push(ix);
     }
     return out;
+  }
+
+  /** One query over every ready index, in the engine; `indexes`: how many stores it covered. */
+  async search(query: string, opts: SearchOptions = {}): Promise<{ result: SearchResult; indexes: number }> {
+    const ready = this.ready();
+    if (ready.length === 0) return { result: { runs: [], spans: [], totalRuns: 0, totalSpans: 0, hints: [] }, indexes: 0 };
+    return { result: await ready[0]!.engine.searchIndexes(ready, query, opts), indexes: ready.length };
   }
 
   /** Stores whose index is being built, for the picker's "indexing…" line. */
@@ -90,7 +102,7 @@ export class SearchIndexManager implements vscode.Disposable {
     if (entry.state.kind !== 'open') {
       if (entry.state.kind === 'error' || entry.state.kind === 'tooLarge') {
         const slot = this.slots.get(entry.id);
-        slot?.abort?.abort();
+        if (slot) this.forget(slot);
         this.slots.delete(entry.id);
         this.changed.fire();
       }
@@ -117,7 +129,8 @@ export class SearchIndexManager implements vscode.Disposable {
   ensure(entry: StoreEntry): void {
     this.wanted = true;
     const store = entry.store;
-    if (!store) return;
+    // Every store the registry opens lives in the engine (worker/client.ts).
+    if (!(store instanceof RemoteTraceStore)) return;
     let slot = this.slots.get(entry.id);
     if (!slot) {
       slot = { version: -1 };
@@ -139,18 +152,17 @@ export class SearchIndexManager implements vscode.Disposable {
     const started = Date.now();
     // The store stays open until this is done, even if a newer read of its file replaces it.
     const release = this.registry.retain(store);
-    const work = async (): Promise<SearchIndex> => {
+    const engine = store.engine;
+    const work = async (): Promise<RemoteSearchIndex> => {
       if (old) {
         // A store that changed: only the runs whose version moved are read again, quietly.
-        const plan = await planUpdate(old, store, signal);
-        if (plan === undefined) return old;
-        if (plan !== 'rebuild') {
-          const ix = await applyUpdate(old, store, plan, { signal });
-          log().info(`Search index of ${entry.id} updated: ${plan.replaced.size} runs re-read or dropped in ${Date.now() - started} ms`);
-          return ix;
+        const up = await engine.updateIndex(old, store, signal);
+        if (up !== 'rebuild') {
+          if (up.index !== old) log().info(`Search index of ${entry.id} updated: ${up.changedRuns} runs re-read or dropped in ${Date.now() - started} ms`);
+          return up.index;
         }
       }
-      const ix = await this.withBuildProgress(entry, abort, (onProgress) => buildIndex(store, { signal, onProgress }));
+      const ix = await this.withBuildProgress(entry, abort, (onProgress) => engine.buildIndex(store, { signal, onProgress }));
       log().info(
         `Indexed ${entry.id} for search: ${ix.spanCount} spans, ${ix.runCount} runs in ${Date.now() - started} ms (~${Math.round(ix.bytes() / 1e6)} MB)`,
       );
@@ -159,11 +171,18 @@ export class SearchIndexManager implements vscode.Disposable {
     const p = work()
       .then(
         (ix) => {
-          if (signal.aborted || this.slots.get(entry.id) !== s) return undefined;
+          if (signal.aborted || this.slots.get(entry.id) !== s) {
+            if (ix !== old) ix.drop();
+            return undefined;
+          }
           s.index = ix;
           s.version = version;
           s.error = undefined;
-          if (ix !== old) this.changed.fire();
+          if (ix !== old) {
+            // The old index may still be in a search that started before: the engine skips a dropped one.
+            old?.drop();
+            this.changed.fire();
+          }
           return ix;
         },
         (e: unknown) => {
@@ -192,8 +211,8 @@ export class SearchIndexManager implements vscode.Disposable {
   private withBuildProgress(
     entry: StoreEntry,
     abort: AbortController,
-    build: (onProgress: (spans: number) => void) => Promise<SearchIndex>,
-  ): Promise<SearchIndex> {
+    build: (onProgress: (spans: number) => void) => Promise<RemoteSearchIndex>,
+  ): Promise<RemoteSearchIndex> {
     const big = (entry.sizeBytes ?? 0) > BIG_STORE_BYTES;
     return Promise.resolve(
       vscode.window.withProgress(
@@ -211,10 +230,7 @@ export class SearchIndexManager implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const s of this.slots.values()) {
-      s.abort?.abort();
-      if (s.timer) clearTimeout(s.timer);
-    }
+    for (const s of this.slots.values()) this.forget(s);
     this.slots.clear();
     for (const d of this.disposables) d.dispose();
   }

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { FIELD_WORD } from '../../analysis/search/rank';
-import { searchIndexes, type SearchHit, type SearchResult } from '../../analysis/search/search';
+import type { SearchHit, SearchResult } from '../../analysis/search/search';
 import { formatAgo, formatDuration } from '../../model/format';
 import { SpanDetailsPanel } from '../details/detailsPanel';
 import { errorMessage, logError } from '../log';
@@ -159,13 +159,12 @@ function openPicker(ctx: SearchContext, initial: string): void {
       qp.busy = ctx.indexes.pending().length > 0;
       return;
     }
-    const indexes = ctx.indexes.ready();
     try {
-      const r = await searchIndexes(indexes, value, { limit: LIMIT, signal: abort.signal });
+      const { result: r, indexes } = await ctx.indexes.search(value, { limit: LIMIT, signal: abort.signal });
       if (my !== seq) return;
-      const items = [...pendingItem(), ...resultItems(r, indexes.length > 1)];
+      const items = [...pendingItem(), ...resultItems(r, indexes > 1)];
       if (r.runs.length === 0 && r.spans.length === 0 && ctx.indexes.pending().length === 0) {
-        items.push({ label: indexes.length === 0 ? '$(info) No trace store is loaded' : '$(info) No runs or spans match', alwaysShow: true });
+        items.push({ label: indexes === 0 ? '$(info) No trace store is loaded' : '$(info) No runs or spans match', alwaysShow: true });
       }
       qp.items = items;
       // Land on the best result, not on a hint or a header.

@@ -6,10 +6,10 @@
  *
  * Per store, per store version:
  *   - the newest MAX_FAILED_RUNS failed runs (listRuns {status: 'error'});
- *   - their spans (getSpans), only for runs not seen before or changed since (a run's spans are
- *     kept across re-reads while its span count, duration and status stay the same), reduced to
- *     the spans whose failure is their own (analysis/failures.ts ownFailures);
- *   - span name → distinct runs, failed runs, p95 from spanSummaries, over the same window as
+ *   - their spans whose failure is their own (analysis/failures.ts ownFailures, run in the engine's
+ *     worker: only those cross), only for runs not seen before or changed since (kept across
+ *     re-reads while the run's span count, duration and status stay the same);
+ *   - span name → distinct runs, failed runs, p95 from spanSummaries (folded in the engine), over the same window as
  *     the failed runs when the cap was hit. On a big store this is the expensive part; it is
  *     re-read at most every ~20× its own cost (older totals are used meanwhile).
  * Each failing span is resolved to a workspace line (sourceResolver, cached), then grouped
@@ -21,13 +21,12 @@ import {
   aggregateFailures,
   failureSample,
   mergeNameRunStats,
-  nameRunStats,
-  ownFailures,
   type FailureGroup,
   type FailureSample,
   type NameRunStats,
 } from '../../analysis/failures';
 import type { Run, SourceRef, Span } from '../../model/types';
+import { storeOp } from '../../worker/client';
 import { config } from '../config';
 import { log, logError } from '../log';
 import type { StoreEntry, StoreRegistry } from '../stores/storeRegistry';
@@ -243,8 +242,8 @@ export class FailureIndex implements vscode.Disposable {
       const sig = `${run.status}|${run.spanCount}|${run.durationMs ?? ''}`;
       let cached = this.runSpans.get(key);
       if (!cached || cached.sig !== sig) {
-        const spans = await this.registry.query(entry, (s) => s.getSpans(run.id));
-        cached = { sig, spans: ownFailures(spans) };
+        // In the engine: only the run's own failures cross, not all its spans.
+        cached = { sig, spans: await this.registry.query(entry, (s) => storeOp(s, 'ownFailures', [run.id])) };
         this.runSpans.set(key, cached);
         // sql.js answers synchronously: let the extension host breathe between batches.
         if (++read % 10 === 0) await new Promise((r) => setImmediate(r));
@@ -265,8 +264,8 @@ export class FailureIndex implements vscode.Disposable {
         if (starts.length) sinceMs = minOf(starts, (t) => t);
       }
       const t0 = Date.now();
-      const summaries = await this.registry.query(entry, (s) => s.spanSummaries(sinceMs === undefined ? {} : { sinceMs }));
-      stats = nameRunStats(summaries);
+      // Folded in the engine: a million span summaries never cross to the extension host.
+      stats = await this.registry.query(entry, (s) => storeOp(s, 'nameRunStats', [sinceMs === undefined ? {} : { sinceMs }]));
       statsVersion = version;
       statsAt = Date.now();
       statsCostMs = statsAt - t0;

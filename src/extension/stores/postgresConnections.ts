@@ -7,8 +7,8 @@
  */
 import * as vscode from 'vscode';
 import { isPostgresUrl, parsePgUrl, passwordSecretKey, redactPgUrl } from '../../sources/claudeflow/connection';
-import { openClaudeFlowStore, type ClaudeFlowOptions } from '../../sources/claudeflow/reader';
 import { StoreError, type TraceStore } from '../../sources/types';
+import type { OpenSpec } from '../../worker/protocol';
 import { log } from '../log';
 
 export const CONNECTIONS_SETTING = 'spanlens.postgres.connections';
@@ -108,17 +108,25 @@ export function passwordOwner(c: PostgresConnection): string {
   return key ? key.slice(key.indexOf(':') + 1) : c.url;
 }
 
-/** Opens a connection's store with its password from SecretStorage (never from settings). */
-export async function openPostgresStore(c: PostgresConnection, id: string, secrets: vscode.SecretStorage | undefined): Promise<TraceStore> {
+/**
+ * Opens a connection's store with its password from SecretStorage (never from settings), through
+ * `open` (the engine's worker: worker/client.ts), which detects the format from the URL.
+ */
+export async function openPostgresStore(
+  c: PostgresConnection,
+  id: string,
+  secrets: vscode.SecretStorage | undefined,
+  open: (spec: OpenSpec) => Promise<TraceStore>,
+): Promise<TraceStore> {
   if (c.problem !== undefined) throw new StoreError(`${id}: ${c.problem}`, id);
-  const options: ClaudeFlowOptions = {};
+  const spec: OpenSpec = { target: c.url, id };
   const key = secretKeyOf(c);
   if (secrets && key) {
     const password = await secrets.get(key);
-    if (password) options.password = password;
+    if (password) spec.password = password;
   }
-  if (c.sinceDays !== undefined) options.sinceMs = Date.now() - c.sinceDays * DAY_MS;
-  return openClaudeFlowStore(c.url, id, options);
+  if (c.sinceDays !== undefined) spec.sinceMs = Date.now() - c.sinceDays * DAY_MS;
+  return open(spec);
 }
 
 /** `127.0.0.1:5432/traces`: where a connection points, for the store node's description. */

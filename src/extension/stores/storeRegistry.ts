@@ -11,7 +11,6 @@ import * as vscode from 'vscode';
 import { buildSpanTree } from '../../analysis/tree';
 import type { SpanNode } from '../../model/types';
 import { storeKind } from '../../sources/kinds';
-import { enrichStore, openStore } from '../../sources/open';
 import { StoreError, type TraceStore } from '../../sources/types';
 import { config, RELOAD_DEBOUNCE_MS } from '../config';
 import { errorMessage, log, logError } from '../log';
@@ -26,6 +25,7 @@ import {
   type PostgresConnection,
 } from './postgresConnections';
 import { SERVER_SIGNATURE, storeSignature } from '../../sources/signature';
+import { RemoteTraceStore, type EngineClient } from '../../worker/client';
 
 export const RUNS_VIEW_ID = 'spanlens.runs';
 
@@ -124,6 +124,8 @@ export class StoreRegistry implements vscode.Disposable {
   readonly onDidChangeStore = this.changeStore.event;
 
   constructor(
+    /** Where stores are opened and live: the engine's worker thread (src/worker). */
+    private readonly engine: EngineClient,
     private readonly memento: vscode.Memento,
     /** Where PostgreSQL passwords are kept (never in settings). */
     private readonly secrets?: vscode.SecretStorage,
@@ -358,16 +360,19 @@ export class StoreRegistry implements vscode.Disposable {
     const read = async (): Promise<void> => {
       const started = Date.now();
       const current = entry.store;
-      if (current?.refresh && storeKind(current).incremental) {
+      // A store of an engine that stopped is opened anew, not asked to refresh.
+      const alive = !(current instanceof RemoteTraceStore) || current.alive;
+      if (current?.refresh && storeKind(current).incremental && alive) {
         // A line-based store reads only what was appended when refreshed; no reopen.
         await this.requery(entry, current, sig.key);
         entry.lastLoadMs = Date.now() - started;
         return;
       }
       try {
+        // Opened in the engine's worker: reading the file, merging its -wal never pause the editor.
         const store = entry.postgres
-          ? enrichStore(await openPostgresStore(entry.postgres, entry.id, this.secrets), { hideLlmContent })
-          : await openStore(entry.id, { hideLlmContent });
+          ? await openPostgresStore(entry.postgres, entry.id, this.secrets, (spec) => this.engine.openStore(spec))
+          : await this.engine.openStore({ target: entry.id });
         if (!this.isLive(entry)) {
           await safeClose(store);
           return;
@@ -543,8 +548,6 @@ export class StoreRegistry implements vscode.Disposable {
   }
 }
 
-/** Asked by every opened store on each read (enrichStore): the setting applies without reopening. */
-const hideLlmContent = (): boolean => config.llmHideContent();
 
 async function safeClose(store: TraceStore): Promise<void> {
   try {

@@ -7,7 +7,8 @@
  * its own state with getState/setState and asks again with `ready`.
  */
 import * as vscode from 'vscode';
-import { computeLayout, type TimelineLayout } from '../../analysis/timeline/layout';
+import type { TimelineLayout } from '../../analysis/timeline/layout';
+import { storeOp } from '../../worker/client';
 import { encodeTimeline } from '../../analysis/timeline/encode';
 import { matchRows } from '../../analysis/timeline/match';
 import { formatStart } from '../../model/format';
@@ -182,9 +183,10 @@ export class TimelinePanel {
       }
       this.run = found;
       this.panel.title = title(found);
-      const roots = await this.host.registry.getSpanTree(entry, found.id);
+      // Read and laid out in the engine's worker: a run of 100,000 spans never pauses the editor.
+      const layout = await this.host.registry.query(entry, (s) => storeOp(s, 'timelineLayout', [found.id]));
       if (seq !== this.loadSeq) return;
-      this.layout = computeLayout(roots);
+      this.layout = layout;
       this.version++;
       log().info(`Timeline of run ${found.id}: ${this.layout.count} spans read and laid out in ${Date.now() - t0} ms`);
       this.sendData();

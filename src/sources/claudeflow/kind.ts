@@ -1,5 +1,5 @@
 import type { StoreKind } from '../kind';
-import { openClaudeFlowStore } from './reader';
+import { openClaudeFlowStore, type ClaudeFlowOptions } from './reader';
 
 /** claude-flow's `execution_traces` in PostgreSQL: named by a postgres:// URL, never found in files. */
 export const claudeFlowKind: StoreKind = {
@@ -9,5 +9,10 @@ export const claudeFlowKind: StoreKind = {
   changes: 'server',
   incremental: false,
   cost: { spansPerRunQuery: true },
-  open: (target, options) => openClaudeFlowStore(target, target, options.password === undefined ? {} : { password: options.password }),
+  open: (target, options) => {
+    const o: ClaudeFlowOptions = {};
+    if (options.password !== undefined) o.password = options.password;
+    if (options.sinceMs !== undefined) o.sinceMs = options.sinceMs;
+    return openClaudeFlowStore(target, options.id ?? target, o);
+  },
 };

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 const SRC = path.resolve(__dirname, '../../../src');
 
 /** The engine: runs the same under the CLI, vitest and a worker. Never a surface, never vscode. */
-const ENGINE = new Set(['model', 'sqlite', 'sources', 'analysis', 'resolve', 'enrich', 'receiver']);
+const ENGINE = new Set(['model', 'sqlite', 'sources', 'analysis', 'resolve', 'enrich', 'receiver', 'worker']);
 const SURFACES = new Set(['cli', 'extension', 'webview']);
 
 /** What each top-level folder of src/ may import from the others (its own folder always). */
@@ -22,7 +22,9 @@ const ALLOWED: Record<string, ReadonlySet<string>> = {
   sources: new Set(['model', 'sqlite', 'resolve', 'analysis', 'enrich']),
   analysis: new Set(['model', 'sources', 'resolve', 'enrich']),
   cli: new Set([...ENGINE]),
-  // The extension renders the engine's results and hosts the webviews (their typed protocol).
+  // The engine in a worker thread: its service (the engine's side) and client (the host's side).
+  worker: new Set(['model', 'sqlite', 'sources', 'analysis', 'resolve', 'enrich']),
+  // The extension renders the engine's results (run in a worker) and hosts the webviews (their typed protocol).
   extension: new Set([...ENGINE, 'webview']),
   // Browser code: no Node engine, no host; the model's plain types and pure helpers only.
   webview: new Set(['model']),

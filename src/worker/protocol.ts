@@ -1,0 +1,132 @@
+/**
+ * The messages between the extension host and the engine's worker thread (worker/main.ts). The
+ * engine runs there so that opening a store (reading a file of hundreds of MB into sql.js, merging
+ * its -wal), scanning it, and building or querying its search index never pause the extension
+ * host. Everything that crosses is structured-cloned: flat data only (no span trees — cloning is
+ * recursive, and a tree is as deep as the data), and no functions.
+ */
+import type { NameRunStats } from '../analysis/failures';
+import type { SearchResult } from '../analysis/search/search';
+import type { TimelineLayout } from '../analysis/timeline/layout';
+import type { Run, Span, SpanNameGroup, SpanSummary } from '../model/types';
+import type { RunQuery, SearchDoc, SpanSummaryQuery, StoreFormat, WindowHidden } from '../sources/types';
+
+/** How to open a store: a path (format detected unless given), or a database URL with its format. */
+export interface OpenSpec {
+  target: string;
+  format?: StoreFormat;
+  /** The store's id when it is not `target` (a PostgreSQL connection's redacted id). */
+  id?: string;
+  password?: string;
+  /** A server store's window start (epoch ms). */
+  sinceMs?: number;
+}
+
+/** The TraceStore methods a worker-side store answers (each optional one only where the reader has it). */
+export interface StoreCalls {
+  listRuns(query?: RunQuery): Run[];
+  findRuns(partial: string): Run[];
+  getSpans(runId: string): Span[];
+  spanSummaries(query?: SpanSummaryQuery): SpanSummary[];
+  spanGroups(query?: SpanSummaryQuery): SpanNameGroup[];
+  runVersions(): Map<string, string>;
+  hiddenByWindow(query?: RunQuery): WindowHidden;
+  countRuns(query?: RunQuery): number;
+  refresh(): void;
+}
+export type StoreMethod = keyof StoreCalls;
+export const OPTIONAL_METHODS: readonly StoreMethod[] = ['spanGroups', 'runVersions', 'hiddenByWindow', 'countRuns', 'refresh'];
+
+/**
+ * Engine work run next to the store, so that only its (small) result crosses: what the
+ * extension would otherwise do to a whole store's or a whole run's spans on its own thread.
+ */
+export interface StoreOps {
+  /** Span name → runs, failed runs, p95 (analysis/failures nameRunStats) over the store's span summaries. */
+  nameRunStats(query?: SpanSummaryQuery): Map<string, NameRunStats>;
+  /** A run's spans whose failure is their own (analysis/failures ownFailures). */
+  ownFailures(runId: string): Span[];
+  /** A run's timeline layout (analysis/timeline computeLayout over its span tree), its spans flat. */
+  timelineLayout(runId: string): FlatTimelineLayout;
+}
+export type StoreOp = keyof StoreOps;
+
+/** A timeline layout whose rows are plain spans, not tree nodes (a tree would be cloned as deep as it is). */
+export type FlatTimelineLayout = TimelineLayout;
+
+/** What a store is besides its methods: mirrored on the host side, renewed with every answer. */
+export interface StoreProps {
+  skippedLines?: number;
+  skippedFiles?: readonly string[];
+}
+
+export interface OpenResult {
+  handle: number;
+  id: string;
+  format: StoreFormat;
+  /** Optional methods the reader has. */
+  methods: StoreMethod[];
+  scan: boolean;
+  props: StoreProps;
+}
+
+/** A search index kept in the worker: what the host may know of it without its contents. */
+export interface IndexInfo {
+  handle: number;
+  store: string;
+  format: string;
+  spanCount: number;
+  runCount: number;
+  bytes: number;
+}
+
+export type UpdateOutcome =
+  /** Nothing changed: the old index stands. */
+  | { kind: 'same' }
+  /** The runs that changed were read again into a new index (the old one stays until dropped). */
+  | { kind: 'updated'; index: IndexInfo; changedRuns: number }
+  /** Too much changed (or the store cannot tell what): build anew. */
+  | { kind: 'rebuild' };
+
+export type Request =
+  | { type: 'open'; spec: OpenSpec }
+  | { type: 'close'; store: number }
+  | { type: 'call'; store: number; method: StoreMethod; args: unknown[] }
+  | { type: 'op'; store: number; op: StoreOp; args: unknown[] }
+  /** Progress: SearchDoc[] batches. */
+  | { type: 'scan'; store: number; runIds?: string[] }
+  /** Progress: spans indexed so far. */
+  | { type: 'indexBuild'; store: number }
+  | { type: 'indexUpdate'; store: number; index: number }
+  | { type: 'indexSearch'; indexes: number[]; query: string; limit?: number }
+  | { type: 'indexDrop'; index: number }
+  | { type: 'settings'; hideLlmContent: boolean };
+
+/** What each request resolves to. */
+export interface Results {
+  open: OpenResult;
+  close: void;
+  call: unknown;
+  op: unknown;
+  scan: void;
+  indexBuild: IndexInfo;
+  indexUpdate: UpdateOutcome;
+  indexSearch: SearchResult;
+  indexDrop: void;
+  settings: void;
+}
+
+/** An error as it crosses: StoreError and AbortError keep their names (callers tell them apart). */
+export interface WireError {
+  name: string;
+  message: string;
+  store?: string;
+  stack?: string;
+}
+
+export type ToWorker = { kind: 'request'; id: number; request: Request } | { kind: 'cancel'; id: number };
+
+export type FromWorker =
+  | { kind: 'result'; id: number; value: unknown; props?: StoreProps }
+  | { kind: 'error'; id: number; error: WireError }
+  | { kind: 'progress'; id: number; value: SearchDoc[] | number };

@@ -1,0 +1,259 @@
+// The engine in a worker thread (src/worker): the worker bundle is built here with esbuild, as
+// the extension ships it, and every answer is compared with the same store opened in this thread.
+import * as esbuild from 'esbuild';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { nameRunStats, ownFailures } from '../../../src/analysis/failures';
+import { buildIndex, searchIndexes } from '../../../src/analysis/search/search';
+import { openStore } from '../../../src/sources/open';
+import { StoreError, type SearchDoc, type TraceStore } from '../../../src/sources/types';
+import { EngineClient, inProcessTransport, RemoteTraceStore, storeOp, type Transport } from '../../../src/worker/client';
+import { workerTransport } from '../../../src/worker/thread';
+import { makeLlmFiles } from '../llm/helpers';
+
+const ROOT = path.resolve(__dirname, '../../..');
+let dir: string;
+let workerFile: string;
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanlens-worker-'));
+  workerFile = path.join(dir, 'engineWorker.js');
+  await esbuild.build({
+    entryPoints: [path.join(ROOT, 'src/worker/main.ts')],
+    outfile: workerFile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+    external: ['pg-native'],
+    logLevel: 'silent',
+  });
+  // The bundle finds sql.js's WASM beside itself, as dist/ has it.
+  fs.copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(dir, 'sql-wasm.wasm'));
+}, 60_000);
+
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const transports: Array<[string, () => Transport]> = [
+  ['worker thread', () => workerTransport(workerFile)],
+  ['in-process', () => inProcessTransport()],
+];
+
+function waftFolder(): string {
+  const d = fs.mkdtempSync(path.join(dir, 'waft-'));
+  const traces = path.join(d, '_pyrite', 'analytics', 'traces');
+  fs.mkdirSync(traces, { recursive: true });
+  return traces;
+}
+
+/** One span as waft's TraceStorage writes it (test/fixtures/waft_store.py has the whole story). */
+function waftLine(trace: string, span: string, operation: string, status = 'success', error: string | null = null): string {
+  return `${JSON.stringify({ trace_id: trace, span_id: span, operation, layer: 'core', parent_span_id: null, timestamp: '2026-12-01T10:00:00.000000', duration_ms: 1000, status, data: {}, metadata: {}, error })}\n`;
+}
+
+for (const [label, transport] of transports) {
+  describe(`the engine through ${label}`, () => {
+    let client: EngineClient;
+    let local: TraceStore;
+    let remote: RemoteTraceStore;
+    beforeAll(async () => {
+      client = new EngineClient(transport);
+      local = await openStore(inject('flujoStore'));
+      remote = await client.openStore({ target: inject('flujoStore') });
+    });
+    afterAll(async () => {
+      await remote.close();
+      await local.close();
+      await client.dispose();
+    });
+
+    it('answers every TraceStore call as the store opened here does', async () => {
+      expect(remote.id).toBe(local.id);
+      expect(remote.format).toBe('flujo');
+      const runs = await remote.listRuns();
+      expect(runs).toEqual(await local.listRuns());
+      expect(await remote.listRuns({ status: 'error', limit: 3 })).toEqual(await local.listRuns({ status: 'error', limit: 3 }));
+      for (const r of runs.slice(0, 5)) expect(await remote.getSpans(r.id)).toEqual(await local.getSpans(r.id));
+      expect(await remote.findRuns(runs[0]!.id.slice(0, 6))).toEqual(await local.findRuns(runs[0]!.id.slice(0, 6)));
+      expect(await remote.spanSummaries()).toEqual(await local.spanSummaries());
+      expect(await remote.spanGroups!()).toEqual(await local.spanGroups!());
+      // Maps cross as maps.
+      expect(await remote.runVersions!()).toEqual(await local.runVersions!());
+    });
+
+    it('has exactly the optional methods the reader has', () => {
+      for (const m of ['spanGroups', 'runVersions', 'hiddenByWindow', 'countRuns', 'refresh', 'scanSpans'] as const) {
+        expect(typeof remote[m], m).toBe(typeof local[m]);
+      }
+    });
+
+    it('streams a bulk scan in batches, all of it', async () => {
+      const got: SearchDoc[] = [];
+      const want: SearchDoc[] = [];
+      await remote.scanSpans!((docs) => {
+        for (const d of docs) got.push(d);
+      });
+      await local.scanSpans!((docs) => {
+        for (const d of docs) want.push(d);
+      });
+      expect(got.length).toBe(want.length);
+      expect(got).toEqual(want);
+    });
+
+    it('a reader error crosses as the same StoreError, one line naming the store', async () => {
+      const bad = path.join(dir, 'not-a-store.db');
+      fs.writeFileSync(bad, 'SQLite format 3\u0000 but not really');
+      const here = await openStore(bad).then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+      const there = await client.openStore({ target: bad }).then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+      expect(there).toBeInstanceOf(StoreError);
+      expect(there?.message).toBe(here?.message);
+      const unknownHere = await local.getSpans('no-such-run').then(() => undefined, (e: unknown) => e as Error);
+      const unknownThere = await remote.getSpans('no-such-run').then(() => undefined, (e: unknown) => e as Error);
+      expect(unknownThere).toBeInstanceOf(StoreError);
+      expect(unknownThere?.message).toBe(unknownHere?.message);
+      expect((unknownThere as StoreError).store).toBe(local.id);
+    });
+
+    it('runs engine work next to the store (StoreOps) with the result it has here', async () => {
+      const [failed] = await local.listRuns({ status: 'error', limit: 1 });
+      expect(await storeOp(remote, 'ownFailures', [failed!.id])).toEqual(ownFailures(await local.getSpans(failed!.id)));
+      expect(await storeOp(remote, 'nameRunStats', [{}])).toEqual(nameRunStats(await local.spanSummaries({})));
+      const flat = await storeOp(remote, 'timelineLayout', [failed!.id]);
+      const here = await storeOp(local, 'timelineLayout', [failed!.id]);
+      expect(flat.count).toBe(here.count);
+      expect(Array.from(flat.depth)).toEqual(Array.from(here.depth));
+      expect(flat.spans.map((s) => s.id)).toEqual(here.spans.map((s) => s.id));
+      expect(flat.spans.every((s) => !('children' in s))).toBe(true);
+    });
+
+    it('builds and searches a search index in the engine, as searchIndexes does here', async () => {
+      const progress: number[] = [];
+      const ix = await client.buildIndex(remote, { onProgress: (n) => progress.push(n) });
+      const here = await buildIndex(local);
+      expect(ix.spanCount).toBe(here.spanCount);
+      expect(ix.runCount).toBe(here.runCount);
+      expect(progress.at(-1)).toBe(here.spanCount);
+      for (const q of ['KeyError', 'status:error', 'score']) {
+        expect(await client.searchIndexes([ix], q, { limit: 10 })).toEqual(await searchIndexes([here], q, { limit: 10 }));
+      }
+      // A dropped index is left out of later searches, not an error.
+      ix.drop();
+      const r = await client.searchIndexes([ix], 'KeyError');
+      expect(r.spans).toEqual([]);
+    });
+
+    it('a cancelled index build rejects with AbortError at once', async () => {
+      const abort = new AbortController();
+      const p = client.buildIndex(remote, { signal: abort.signal });
+      abort.abort();
+      await expect(p).rejects.toMatchObject({ name: 'AbortError' });
+      // The engine goes on answering.
+      expect((await remote.listRuns({ limit: 1 })).length).toBe(1);
+    });
+
+    it('brings an index of a growing line store up to date with only the runs that changed', async () => {
+      const traces = waftFolder();
+      const file = path.join(traces, '2026-12-01.jsonl');
+      let lines = '';
+      for (let i = 0; i < 10; i++) lines += waftLine(`t${i}`, `s${i}`, `step_${i}`);
+      fs.writeFileSync(file, lines);
+      const store = await client.openStore({ target: traces });
+      expect(store.refresh).toBeTypeOf('function');
+      const ix = await client.buildIndex(store);
+      expect(ix.runCount).toBe(10);
+      let same = await client.updateIndex(ix, store);
+      expect(same).not.toBe('rebuild');
+      expect(same !== 'rebuild' && same.index).toBe(ix);
+      fs.appendFileSync(file, waftLine('t10', 's10', 'third_step', 'error', 'bad thing'));
+      await store.refresh!();
+      const up = await client.updateIndex(ix, store);
+      expect(up).not.toBe('rebuild');
+      if (up === 'rebuild') return;
+      expect(up.changedRuns).toBe(1);
+      expect(up.index.runCount).toBe(11);
+      const r = await client.searchIndexes([up.index], 'third_step');
+      expect(r.spans.map((h) => h.runId)).toEqual(['t10']);
+      // The torn-line count of the reader follows each answer.
+      fs.appendFileSync(file, '{"torn": \n');
+      await store.refresh!();
+      expect(store.skippedLines).toBe(1);
+      same = await client.updateIndex(up.index, store);
+      await store.close();
+      await expect(store.listRuns()).rejects.toBeInstanceOf(StoreError);
+    });
+
+    it('hides LLM content in every store once told', async () => {
+      const llm = makeLlmFiles();
+      try {
+        const store = await client.openStore({ target: llm.m.files.openllmetry });
+        const [run] = await store.listRuns();
+        const shown = JSON.stringify(await store.getSpans(run!.id));
+        client.setHideLlmContent(true);
+        const hidden = JSON.stringify(await store.getSpans(run!.id));
+        client.setHideLlmContent(false);
+        const again = JSON.stringify(await store.getSpans(run!.id));
+        await store.close();
+        expect(shown).toContain(llm.m.question);
+        expect(hidden).not.toContain(llm.m.question);
+        expect(again).toBe(shown);
+      } finally {
+        llm.cleanup();
+      }
+    });
+  });
+}
+
+describe('a worker that dies', () => {
+  it('fails what was waiting with one StoreError, says so, and the next request starts a new one', async () => {
+    // A worker that exits on its first message: what an out-of-memory kill looks like from here.
+    const dying = path.join(dir, 'dying.js');
+    fs.writeFileSync(dying, "require('worker_threads').parentPort.once('message', () => process.exit(3));\n");
+    let starts = 0;
+    const client = new EngineClient(() => {
+      starts++;
+      return workerTransport(starts === 1 ? dying : workerFile);
+    });
+    const stopped: string[] = [];
+    client.onDidStop((why) => stopped.push(why));
+    const err = await client.openStore({ target: inject('flujoStore') }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(err).toBeInstanceOf(StoreError);
+    expect(err?.message).toMatch(/^the Spanlens engine stopped \(exit code 3\)/);
+    expect(stopped).toEqual(['exit code 3']);
+    const store = await client.openStore({ target: inject('flujoStore') });
+    expect((await store.listRuns({ limit: 1 })).length).toBe(1);
+    expect(starts).toBe(2);
+    await client.dispose();
+  });
+
+  it('a store of the dead worker says it was closed instead of reaching the new one', async () => {
+    const dying = path.join(dir, 'dying-later.js');
+    // Answers like the engine until told to die (a message it does not know).
+    fs.writeFileSync(
+      dying,
+      `const { parentPort } = require('worker_threads');
+       const real = ${JSON.stringify(workerFile)};
+       parentPort.on('message', (m) => { if (m.kind === 'request' && m.request.type === 'settings') process.exit(4); });
+       require(real);\n`,
+    );
+    let starts = 0;
+    const client = new EngineClient(() => workerTransport(starts++ === 0 ? dying : workerFile));
+    const store = await client.openStore({ target: inject('flujoStore') });
+    client.setHideLlmContent(true);
+    await expect(store.listRuns()).rejects.toBeInstanceOf(StoreError);
+    await expect(store.listRuns()).rejects.toThrow(/the store was closed — refresh it/);
+    const again = await client.openStore({ target: inject('flujoStore') });
+    expect((await again.listRuns({ limit: 1 })).length).toBe(1);
+    await client.dispose();
+  });
+});
