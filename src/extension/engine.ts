@@ -5,14 +5,17 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { EngineClient } from '../worker/client';
+import { EngineClient, inProcessTransport } from '../worker/client';
 import { workerTransport } from '../worker/thread';
 import { config } from './config';
 import { log } from './log';
 
-export function startEngine(): { engine: EngineClient; disposable: vscode.Disposable } {
+export function startEngine(env: NodeJS.ProcessEnv = process.env): { engine: EngineClient; disposable: vscode.Disposable } {
   const file = path.join(__dirname, 'engineWorker.js');
-  const engine = new EngineClient(() => workerTransport(file));
+  // SPANLENS_ENGINE_IN_PROCESS=1: the engine on this thread, as before the worker (what the bench compares against).
+  const inProcess = env.SPANLENS_ENGINE_IN_PROCESS === '1';
+  const engine = new EngineClient(() => (inProcess ? inProcessTransport() : workerTransport(file)));
+  if (inProcess) log().info('The engine runs in the extension host (SPANLENS_ENGINE_IN_PROCESS=1)');
   engine.setHideLlmContent(config.llmHideContent());
   const subs = [
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { config } from './config';
 import { startEngine } from './engine';
+import { startEventLoopProbe } from './eventLoopProbe';
 import { SpanDetailsPanel } from './details/detailsPanel';
 import { followStoreReloads } from './details/followStore';
 import { disposeLog, log } from './log';
@@ -30,6 +31,8 @@ const BACKGROUND_READ_DELAY_MS = 2000;
 
 export function activate(context: vscode.ExtensionContext): void {
   log().info(`Spanlens ${context.extension.packageJSON.version as string} activated`);
+  const probe = startEventLoopProbe();
+  if (probe) context.subscriptions.push(probe);
   const { engine, disposable: engineDisposable } = startEngine();
   const registry = new StoreRegistry(engine, context.workspaceState, context.secrets);
   // A dead engine took its stores with it: every store that was read is read again (in a new one).

@@ -7,7 +7,8 @@
  * newest runs only in the -wal) once and cached in .spanlens-cache/bench/.
  * Env: BENCH_RUNS (20000) × BENCH_SPANS (50), BENCH_REPS (5); BENCH_TIMELINE_SPANS (100000) for the
  * Trace Timeline part (timelinePage.ts, headless Chromium). Arguments pick parts: engine, search,
- * receiver, timeline.
+ * cli, llm, receiver, timeline, exthost (the extension host's event loop in real VS Code while the
+ * store opens and is indexed: test/bench/exthost.e2e.ts).
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -303,8 +304,28 @@ async function timelineBench(): Promise<void> {
   printTimelineFigures(await timelinePageBench(root, path.join(root, '.spanlens-cache', 'bench'), spans));
 }
 
-// `npm run bench` runs every part; `npm run bench -- receiver` (or engine, search, cli, llm, timeline) one of them.
-const parts: Record<string, () => Promise<void>> = { engine: main, search: searchBench, cli: cliScaleBench, llm: llmPassBench, receiver: receiverBench, timeline: timelineBench };
+// ---- the extension host's event loop while the 1M-span store opens and is indexed, in real VS Code ----
+
+async function exthostBench(): Promise<void> {
+  ensureStore();
+  // vitest drives code-server and Chromium as the e2e suite does (test/bench/exthost.e2e.ts prints the figures).
+  execFileSync('npx', ['vitest', 'run', '-c', 'vitest.bench.config.ts', 'test/bench/exthost.e2e.ts', '--reporter=dot'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_EXTHOST_STORE: dir },
+  });
+}
+
+// `npm run bench` runs every part; `npm run bench -- receiver` (or engine, search, cli, llm, timeline, exthost) one of them.
+const parts: Record<string, () => Promise<void>> = {
+  engine: main,
+  search: searchBench,
+  cli: cliScaleBench,
+  llm: llmPassBench,
+  receiver: receiverBench,
+  timeline: timelineBench,
+  exthost: exthostBench,
+};
 const wanted = [...process.argv.slice(2), ...(process.env.BENCH_ONLY ? [process.env.BENCH_ONLY] : [])].filter((a) => a in parts);
 (async () => {
   for (const [name, run] of Object.entries(parts)) if (wanted.length === 0 || wanted.includes(name)) await run();
