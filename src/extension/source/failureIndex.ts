@@ -30,6 +30,7 @@ import {
 import type { Run, SourceRef, Span } from '../../model/types';
 import { config } from '../config';
 import { log, logError } from '../log';
+import { Coalescer } from '../schedule/coalescer';
 import type { StoreEntry, StoreRegistry } from '../stores/storeRegistry';
 import type { SourceResolver } from './sourceResolver';
 
@@ -69,9 +70,10 @@ export class FailureIndex implements vscode.Disposable {
   private passingByUri = new Map<string, PassingLine[]>();
   private groupsByKey = new Map<string, FailureGroup>();
   private uris = new Map<string, vscode.Uri>();
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private building = false;
-  private again = false;
+  private readonly rebuilds = new Coalescer(() => this.rebuild(), {
+    delayMs: REBUILD_DEBOUNCE_MS,
+    onError: (e) => logError('Building the failure index failed', e),
+  });
   private disposed = false;
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -116,29 +118,7 @@ export class FailureIndex implements vscode.Disposable {
 
   /** Rebuilds soon (coalescing bursts: a running pipeline re-reads its store every second). */
   schedule(delayMs = REBUILD_DEBOUNCE_MS): void {
-    if (this.disposed) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.update(), delayMs);
-  }
-
-  private async update(): Promise<void> {
-    this.timer = undefined;
-    if (this.building) {
-      this.again = true;
-      return;
-    }
-    this.building = true;
-    try {
-      await this.rebuild();
-    } catch (e) {
-      logError('Building the failure index failed', e);
-    } finally {
-      this.building = false;
-      if (this.again && !this.disposed) {
-        this.again = false;
-        this.schedule();
-      }
-    }
+    this.rebuilds.request(delayMs);
   }
 
   private wanted(): boolean {
@@ -280,7 +260,7 @@ export class FailureIndex implements vscode.Disposable {
 
   dispose(): void {
     this.disposed = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.rebuilds.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }
