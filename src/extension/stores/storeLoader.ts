@@ -63,7 +63,8 @@ export class StoreLoader<E extends StoreEntry> {
 
   /** Starts reading the store when nothing has been asked of it yet; resolves when it is read. */
   ensureOpen(entry: E, progress: LoadProgress): Promise<void> {
-    if (entry.state.kind !== 'idle') return this.loads.get(entry)?.whenIdle() ?? Promise.resolve();
+    // A read just started is still 'idle' until its first look at the files: join it, not queue another.
+    if (entry.state.kind !== 'idle' || this.isLoading(entry)) return this.loads.get(entry)?.whenIdle() ?? Promise.resolve();
     return this.load(entry, progress);
   }
 
@@ -117,11 +118,11 @@ export class StoreLoader<E extends StoreEntry> {
 
   private async read(entry: E, sigKey: string): Promise<void> {
     const started = this.now();
+    const took = (): number => this.now() - started;
     const current = entry.store;
     if (current?.refresh && storeKind(current).incremental) {
       // A line-based store reads only what was appended when refreshed; no reopen.
-      await this.requery(entry, current, sigKey);
-      this.note(entry, { lastLoadMs: this.now() - started });
+      await this.requery(entry, current, sigKey, took);
       return;
     }
     try {
@@ -132,16 +133,14 @@ export class StoreLoader<E extends StoreEntry> {
       }
       const old = entry.store;
       // Swap first, close after: the view keeps showing the old data until the new is ready.
-      this.commit(entry, { state: { kind: 'open', store, loadedAt: this.now() }, loadedSig: sigKey }, true);
+      this.commit(entry, { state: { kind: 'open', store, loadedAt: this.now() }, loadedSig: sigKey, lastLoadMs: took() }, true);
       if (old) await this.closeWhenFree(old);
-      this.deps.log.debug(`Read ${entry.id} in ${this.now() - started} ms`);
+      this.deps.log.debug(`Read ${entry.id} in ${took()} ms`);
     } catch (e) {
       if (!this.live(entry)) return;
       await this.closeStore(entry);
       this.deps.log.error(`Reading ${entry.id} failed`, e);
-      this.commit(entry, { state: { kind: 'error', message: failureMessage(entry.id, e) }, loadedSig: sigKey }, true);
-    } finally {
-      this.note(entry, { lastLoadMs: this.now() - started });
+      this.commit(entry, { state: { kind: 'error', message: failureMessage(entry.id, e) }, loadedSig: sigKey, lastLoadMs: took() }, true);
     }
   }
 
@@ -150,18 +149,18 @@ export class StoreLoader<E extends StoreEntry> {
    * lines and any new daily file), then tell the views, which re-query it. The version moves:
    * a trace's spans may have grown.
    */
-  private async requery(entry: E, store: TraceStore, sigKey: string): Promise<void> {
+  private async requery(entry: E, store: TraceStore, sigKey: string, took: () => number): Promise<void> {
     try {
       await store.refresh?.();
     } catch (e) {
       if (!this.live(entry) || entry.store !== store) return;
       await this.closeStore(entry);
       this.deps.log.error(`Re-reading ${entry.id} failed`, e);
-      this.commit(entry, { state: { kind: 'error', message: failureMessage(entry.id, e) }, loadedSig: sigKey }, true);
+      this.commit(entry, { state: { kind: 'error', message: failureMessage(entry.id, e) }, loadedSig: sigKey, lastLoadMs: took() }, true);
       return;
     }
     if (!this.live(entry) || entry.store !== store) return;
-    this.commit(entry, { state: { kind: 'open', store, loadedAt: this.now() }, loadedSig: sigKey }, true);
+    this.commit(entry, { state: { kind: 'open', store, loadedAt: this.now() }, loadedSig: sigKey, lastLoadMs: took() }, true);
   }
 
   /**
@@ -241,7 +240,7 @@ export class StoreLoader<E extends StoreEntry> {
     if (this.live(entry)) this.deps.changed({ entry, snapshot: next });
   }
 
-  /** A new snapshot nobody is told of: bookkeeping (size, timings) or a store being closed. */
+  /** A new snapshot nobody is told of: what the files measured before a read, "load anyway", a store being closed. */
   private note(entry: E, patch: Partial<StoreSnapshot>): void {
     entry.replaceSnapshot({ ...entry.snapshot, ...patch });
   }
