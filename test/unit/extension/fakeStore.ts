@@ -47,6 +47,7 @@ export function toSpans(runId: string, r: FakeRun): Span[] {
 export class FakeStore implements TraceStore {
   closed = false;
   getSpansCalls = 0;
+  spanSummariesCalls = 0;
   refreshCalls = 0;
   /** Set to make the next refresh() fail. */
   failRefresh: Error | undefined;
@@ -96,6 +97,7 @@ export class FakeStore implements TraceStore {
 
   async spanSummaries(): Promise<SpanSummary[]> {
     this.alive();
+    this.spanSummariesCalls++;
     const out: SpanSummary[] = [];
     for (const r of this.runs) for (const s of toSpans(r.id, r)) out.push({ runId: r.id, name: s.name, status: s.status });
     return out;
