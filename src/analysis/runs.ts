@@ -35,6 +35,16 @@ export function toRunQuery(filter: RunFilter, now: number = Date.now()): RunQuer
   return q;
 }
 
+/** Whether `r` is one of the runs `q` asks for (its offset and limit aside); `ids` is `q.ids` as a set. */
+export function runMatches(r: Run, q: RunQuery, ids: ReadonlySet<string> | undefined): boolean {
+  return (
+    (ids === undefined || ids.has(r.id)) &&
+    (q.status === undefined || r.status === q.status) &&
+    (q.pipeline === undefined || r.name === q.pipeline) &&
+    (q.sinceMs === undefined || (r.startMs !== undefined && r.startMs >= q.sinceMs))
+  );
+}
+
 /**
  * The same semantics as `TraceStore.listRuns`, for runs already in memory
  * (the extension's cached list): newest first, runs with no start last,
@@ -42,13 +52,7 @@ export function toRunQuery(filter: RunFilter, now: number = Date.now()): RunQuer
  */
 export function filterRuns(runs: readonly Run[], q: RunQuery): Run[] {
   const ids = q.ids ? new Set(q.ids) : undefined;
-  let out = runs.filter(
-    (r) =>
-      (ids === undefined || ids.has(r.id)) &&
-      (q.status === undefined || r.status === q.status) &&
-      (q.pipeline === undefined || r.name === q.pipeline) &&
-      (q.sinceMs === undefined || (r.startMs !== undefined && r.startMs >= q.sinceMs)),
-  );
+  let out = runs.filter((r) => runMatches(r, q, ids));
   out.sort((a, b) => (b.startMs ?? Number.NEGATIVE_INFINITY) - (a.startMs ?? Number.NEGATIVE_INFINITY) || 0);
   if (q.offset) out = out.slice(q.offset);
   if (q.limit !== undefined) out = out.slice(0, q.limit);

@@ -1,5 +1,6 @@
 /** The "Spanlens" output channel: where details of every user-visible error go. */
 import * as vscode from 'vscode';
+import { errorMessage } from './errorMessage';
 
 let channel: vscode.LogOutputChannel | undefined;
 
@@ -9,9 +10,7 @@ export function log(): vscode.LogOutputChannel {
 }
 
 /** One line for the UI; the stack (when there is one) goes to the log. */
-export function errorMessage(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').trim();
-}
+export { errorMessage };
 
 export function logError(what: string, e: unknown): void {
   log().error(`${what}: ${e instanceof Error && e.stack ? e.stack : errorMessage(e)}`);

@@ -1,27 +1,33 @@
 /**
  * `$(error) N failed (24h)`: failed runs of the last 24 hours over every store, in the
  * status bar and as the Runs view's badge. Hidden when there is no store. Counts only
- * stores that are read; the tooltip says which are not (too large, unreadable).
+ * stores that are read, with the store's own cheap count (countRuns) where it has one; the
+ * tooltip says which are not (too large, unreadable).
  */
 import * as vscode from 'vscode';
 import { config } from './config';
 import { inlineCode } from './format';
 import { formatBytes } from '../model/format';
 import { logError } from './log';
+import { Coalescer } from './schedule/coalescer';
 import type { ViewNode } from './runsView/nodes';
 import type { StoreRegistry } from './stores/storeRegistry';
+import { countRuns } from '../sources/countRuns';
 
 const DAY_MS = 24 * 3_600_000;
 /** Runs age out of the window even when no store changes. */
 const RECOUNT_EVERY_MS = 60_000;
+/** Bursts (a running pipeline re-reads every second) are one count. */
+const RECOUNT_DEBOUNCE_MS = 500;
 
 export class FailureStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private readonly disposables: vscode.Disposable[] = [];
-  private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly interval: ReturnType<typeof setInterval>;
-  private counting = false;
-  private again = false;
+  private readonly recount = new Coalescer(() => this.count(), {
+    delayMs: RECOUNT_DEBOUNCE_MS,
+    onError: (e) => logError('Counting failed runs failed', e),
+  });
 
   constructor(
     private readonly registry: StoreRegistry,
@@ -42,29 +48,8 @@ export class FailureStatusBar implements vscode.Disposable {
     this.schedule();
   }
 
-  /** Coalesces bursts (a running pipeline re-reads every second) into one count. */
   private schedule(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.update(), 500);
-  }
-
-  private async update(): Promise<void> {
-    if (this.counting) {
-      this.again = true;
-      return;
-    }
-    this.counting = true;
-    try {
-      await this.count();
-    } catch (e) {
-      logError('Counting failed runs failed', e);
-    } finally {
-      this.counting = false;
-      if (this.again) {
-        this.again = false;
-        this.schedule();
-      }
-    }
+    this.recount.request();
   }
 
   private async count(): Promise<void> {
@@ -82,7 +67,7 @@ export class FailureStatusBar implements vscode.Disposable {
       switch (e.state.kind) {
         case 'open': {
           try {
-            const n = (await this.registry.query(e, (s) => s.listRuns({ status: 'error', sinceMs }))).length;
+            const n = await this.registry.query(e, (s) => countRuns(s, { status: 'error', sinceMs }));
             total += n;
             lines.push(`- ${name}: ${n} failed`);
           } catch (err) {
@@ -112,7 +97,7 @@ export class FailureStatusBar implements vscode.Disposable {
   }
 
   dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.recount.dispose();
     clearInterval(this.interval);
     for (const d of this.disposables) d.dispose();
   }

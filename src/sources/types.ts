@@ -56,6 +56,12 @@ export interface TraceStore {
    */
   readonly skippedFiles?: readonly string[];
   listRuns(query?: RunQuery): Promise<Run[]>;
+  /**
+   * `listRuns(query).length`, without building the runs (a SQL COUNT, a pass over the run
+   * table): what the status bar's failure count asks on every change. Optional: countRuns.ts
+   * falls back to the listing.
+   */
+  countRuns?(query?: RunQuery): Promise<number>;
   /** Runs whose id contains `partial` (case-insensitive); an exact id match alone when there is one. */
   findRuns(partial: string): Promise<Run[]>;
   /** All spans of one run, in start order. */

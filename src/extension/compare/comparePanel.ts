@@ -12,6 +12,7 @@ import type { Run, Span } from '../../model/types';
 import { COMPARE_VIEW_TYPE, isComparePageMessage, type CompareHostMessage, type ComparePageMessage } from '../../webview/protocol';
 import { detailsHtml, makeNonce } from '../details/html';
 import { errorMessage, logError } from '../log';
+import { Coalescer } from '../schedule/coalescer';
 import type { StoreEntry, StoreRegistry } from '../stores/storeRegistry';
 
 export interface CompareSide {
@@ -47,8 +48,11 @@ export class ComparePanel {
   private diff: RunDiff | undefined;
   private spans: { a: Map<string, Span>; b: Map<string, Span> } = { a: new Map(), b: new Map() };
   private readonly disposables: vscode.Disposable[] = [];
-  private reloadTimer: ReturnType<typeof setTimeout> | undefined;
-  private loading: Promise<void> | undefined;
+  /** Reads both runs, one reading at a time; a store change meanwhile reads once more after it. */
+  private readonly reloads = new Coalescer(() => this.read(), {
+    delayMs: RELOAD_DEBOUNCE_MS,
+    onError: (e) => logError('Compare Runs: reading the runs failed', e),
+  });
 
   static open(host: CompareHost, a: CompareSide, b: CompareSide): ComparePanel {
     const existing = ComparePanel.panels.get(key(a, b));
@@ -116,36 +120,35 @@ export class ComparePanel {
   }
 
   private scheduleReload(): void {
-    if (this.reloadTimer) clearTimeout(this.reloadTimer);
-    this.reloadTimer = setTimeout(() => void this.load(), RELOAD_DEBOUNCE_MS);
+    this.reloads.request();
+  }
+
+  /** Reads both runs now (or joins the reading under way); resolves when the page has them. */
+  private load(): Promise<void> {
+    return this.reloads.busy ? this.reloads.whenIdle() : this.reloads.runNow();
   }
 
   /** Reads both runs (the newest reading of each) and sends the aligned rows. */
-  private load(): Promise<void> {
-    this.loading ??= (async () => {
-      try {
-        const read = async (s: CompareSide): Promise<{ run: Run; spans: Span[] }> => {
-          await this.host.registry.ensureOpen(s.entry, 'window');
-          return this.host.registry.query(s.entry, async (store) => {
-            const run = (await store.findRuns(s.run.id)).find((r) => r.id === s.run.id) ?? s.run;
-            return { run, spans: await store.getSpans(s.run.id) };
-          });
-        };
-        const [ra, rb] = await Promise.all([read(this.a), read(this.b)]);
-        this.a = { ...this.a, run: ra.run };
-        this.b = { ...this.b, run: rb.run };
-        this.spans = { a: new Map(ra.spans.map((s) => [s.id, s])), b: new Map(rb.spans.map((s) => [s.id, s])) };
-        this.diff = diffRuns(ra.run, ra.spans, rb.run, rb.spans);
-        this.panel.title = title(ra.run, rb.run);
-        this.post({ type: 'data', data: encodeCompare(this.diff, { a: this.a.entry.basename, b: this.b.entry.basename }) });
-      } catch (e) {
-        logError('Compare Runs: reading the runs failed', e);
-        this.post({ type: 'message', kind: 'error', text: `Could not read the runs: ${errorMessage(e)}` });
-      } finally {
-        this.loading = undefined;
-      }
-    })();
-    return this.loading;
+  private async read(): Promise<void> {
+    try {
+      const read = async (s: CompareSide): Promise<{ run: Run; spans: Span[] }> => {
+        await this.host.registry.ensureOpen(s.entry, 'window');
+        return this.host.registry.query(s.entry, async (store) => {
+          const run = (await store.findRuns(s.run.id)).find((r) => r.id === s.run.id) ?? s.run;
+          return { run, spans: await store.getSpans(s.run.id) };
+        });
+      };
+      const [ra, rb] = await Promise.all([read(this.a), read(this.b)]);
+      this.a = { ...this.a, run: ra.run };
+      this.b = { ...this.b, run: rb.run };
+      this.spans = { a: new Map(ra.spans.map((s) => [s.id, s])), b: new Map(rb.spans.map((s) => [s.id, s])) };
+      this.diff = diffRuns(ra.run, ra.spans, rb.run, rb.spans);
+      this.panel.title = title(ra.run, rb.run);
+      this.post({ type: 'data', data: encodeCompare(this.diff, { a: this.a.entry.basename, b: this.b.entry.basename }) });
+    } catch (e) {
+      logError('Compare Runs: reading the runs failed', e);
+      this.post({ type: 'message', kind: 'error', text: `Could not read the runs: ${errorMessage(e)}` });
+    }
   }
 
   private async onMessage(m: ComparePageMessage): Promise<void> {
@@ -179,7 +182,7 @@ export class ComparePanel {
 
   dispose(): void {
     if (ComparePanel.panels.get(key(this.a, this.b)) === this) ComparePanel.panels.delete(key(this.a, this.b));
-    if (this.reloadTimer) clearTimeout(this.reloadTimer);
+    this.reloads.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }

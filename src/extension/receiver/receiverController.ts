@@ -11,6 +11,7 @@ import { RECEIVER_DIR_PATH } from '../../sources/storeFiles';
 import { DEFAULT_OTLP_HTTP_PORT, ReceiverStartError, startReceiver, type Receiver } from '../../receiver/server';
 import type { CommandContext } from '../commands/context';
 import { log, logError } from '../log';
+import { Coalescer } from '../schedule/coalescer';
 import type { StoreEntry } from '../stores/storeRegistry';
 
 export const START_RECEIVER_COMMAND = 'spanlens.startReceiver';
@@ -36,7 +37,12 @@ export class ReceiverController implements vscode.Disposable {
   private receiver: Receiver | undefined;
   private starting: Promise<void> | undefined;
   private readonly item: vscode.StatusBarItem;
-  private reloadTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Re-reads the spool store once a burst of requests is over (the first request's wait stands: a steady stream still shows). */
+  private readonly reloads = new Coalescer(() => this.refreshStore(), {
+    delayMs: RELOAD_AFTER_MS,
+    restartWait: false,
+    onError: (e) => logError('Showing received traces failed', e),
+  });
   private revealed = false;
 
   constructor(private readonly ctx: CommandContext) {
@@ -120,11 +126,7 @@ export class ReceiverController implements vscode.Disposable {
   /** A burst of spans was stored: make sure the store is listed, then re-read it once the burst is over. */
   private spansArrived(): void {
     this.render();
-    if (this.reloadTimer) return;
-    this.reloadTimer = setTimeout(() => {
-      this.reloadTimer = undefined;
-      void this.refreshStore().catch((e) => logError('Showing received traces failed', e));
-    }, RELOAD_AFTER_MS);
+    this.reloads.request();
   }
 
   private async refreshStore(): Promise<void> {
@@ -176,7 +178,7 @@ export class ReceiverController implements vscode.Disposable {
   }
 
   dispose(): void {
-    if (this.reloadTimer) clearTimeout(this.reloadTimer);
+    this.reloads.dispose();
     this.item.dispose();
     const r = this.receiver;
     this.receiver = undefined;

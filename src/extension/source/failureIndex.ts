@@ -2,57 +2,23 @@
  * Which lines of the workspace failed, over every loaded store: what CodeLens, the Problems
  * panel and the gutter show. Built in the background and rebuilt (debounced) when a store is
  * re-read, a store is added or removed, or the workspace's files change; never on the way of
- * the editor.
- *
- * Per store, per store version:
- *   - the newest MAX_FAILED_RUNS failed runs (listRuns {status: 'error'});
- *   - their spans whose failure is their own (analysis/failures.ts ownFailures, run in the engine's
- *     worker: only those cross), only for runs not seen before or changed since (kept across
- *     re-reads while the run's span count, duration and status stay the same);
- *   - span name → distinct runs, failed runs, p95 from spanSummaries (folded in the engine), over the same window as
- *     the failed runs when the cap was hit. On a big store this is the expensive part; it is
- *     re-read at most every ~20× its own cost (older totals are used meanwhile).
- * Each failing span is resolved to a workspace line (sourceResolver, cached), then grouped
+ * the editor. What is read of each store, and when, is storeFailures.ts's; here each failing
+ * span is resolved to a workspace line (sourceResolver, cached), then grouped
  * (analysis/failures.ts aggregateFailures).
  */
-import { minOf } from '../../model/arrays';
 import * as vscode from 'vscode';
-import {
-  aggregateFailures,
-  failureSample,
-  mergeNameRunStats,
-  type FailureGroup,
-  type FailureSample,
-  type NameRunStats,
-} from '../../analysis/failures';
-import type { Run, SourceRef, Span } from '../../model/types';
-import { storeOp } from '../../worker/client';
+import { aggregateFailures, failureSample, mergeNameRunStats, type FailureGroup, type FailureSample, type NameRunStats } from '../../analysis/failures';
+import type { SourceRef, Span } from '../../model/types';
 import { config } from '../config';
 import { log, logError } from '../log';
-import type { StoreEntry, StoreRegistry } from '../stores/storeRegistry';
+import { Coalescer } from '../schedule/coalescer';
+import type { StoreRegistry } from '../stores/storeRegistry';
 import type { SourceResolver } from './sourceResolver';
+import { StoreFailureReader, type FailureSource } from './storeFailures';
 
-/** Failed runs read per store, newest first. */
-export const MAX_FAILED_RUNS = 200;
+export { MAX_FAILED_RUNS } from './storeFailures';
+
 const REBUILD_DEBOUNCE_MS = 750;
-/** Span summaries are re-read at most every this × what reading them took (and at least this often when cheap). */
-const SUMMARY_COST_FACTOR = 20;
-const SUMMARY_MAX_REUSE_MS = 5 * 60_000;
-
-interface StoreFailures {
-  version: number;
-  runs: Array<{ run: Run; spans: Span[] }>;
-  stats: Map<string, NameRunStats>;
-  /** Store version the stats were read at (they lag behind `version` on a big, busy store). */
-  statsVersion: number;
-  statsAt: number;
-  statsCostMs: number;
-}
-
-/** How long span summaries that took `costMs` to read are reused while the store changes. */
-function statsReuseMs(costMs: number): number {
-  return Math.min(SUMMARY_MAX_REUSE_MS, costMs * SUMMARY_COST_FACTOR);
-}
 
 /** A line where spans of a name ran (the quieter lens of spanlens.codeLens.showPassing). */
 export interface PassingLine {
@@ -61,16 +27,18 @@ export interface PassingLine {
 }
 
 export class FailureIndex implements vscode.Disposable {
-  private readonly perStore = new Map<string, StoreFailures>();
-  /** store\0run → the run's own failures, and the run state they were read at. */
-  private readonly runSpans = new Map<string, { sig: string; spans: Span[] }>();
+  private readonly failures = new StoreFailureReader({
+    debug: (m) => log().debug(m),
+    error: logError,
+  });
   private groupsByUri = new Map<string, FailureGroup[]>();
   private passingByUri = new Map<string, PassingLine[]>();
   private groupsByKey = new Map<string, FailureGroup>();
   private uris = new Map<string, vscode.Uri>();
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private building = false;
-  private again = false;
+  private readonly rebuilds = new Coalescer(() => this.rebuild(), {
+    delayMs: REBUILD_DEBOUNCE_MS,
+    onError: (e) => logError('Building the failure index failed', e),
+  });
   private disposed = false;
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -115,29 +83,7 @@ export class FailureIndex implements vscode.Disposable {
 
   /** Rebuilds soon (coalescing bursts: a running pipeline re-reads its store every second). */
   schedule(delayMs = REBUILD_DEBOUNCE_MS): void {
-    if (this.disposed) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.update(), delayMs);
-  }
-
-  private async update(): Promise<void> {
-    this.timer = undefined;
-    if (this.building) {
-      this.again = true;
-      return;
-    }
-    this.building = true;
-    try {
-      await this.rebuild();
-    } catch (e) {
-      logError('Building the failure index failed', e);
-    } finally {
-      this.building = false;
-      if (this.again && !this.disposed) {
-        this.again = false;
-        this.schedule();
-      }
-    }
+    this.rebuilds.request(delayMs);
   }
 
   private wanted(): boolean {
@@ -146,37 +92,30 @@ export class FailureIndex implements vscode.Disposable {
 
   private async rebuild(): Promise<void> {
     if (!this.wanted()) {
-      this.perStore.clear();
-      this.runSpans.clear();
+      this.failures.clear();
       this.publish([], new Map(), new Map());
       return;
     }
     const started = Date.now();
-    const open = this.registry.list().filter((e) => e.state.kind === 'open');
-    const liveRuns = new Set<string>();
-    for (const entry of open) {
-      let sf = this.perStore.get(entry.id);
-      const statsDue = sf !== undefined && sf.statsVersion !== entry.version && Date.now() - sf.statsAt >= statsReuseMs(sf.statsCostMs);
-      if (!sf || sf.version !== entry.version || statsDue) {
-        try {
-          sf = await this.readStore(entry, sf);
-          this.perStore.set(entry.id, sf);
-        } catch (e) {
-          // A store that cannot be queried keeps what it had; the others go on.
-          logError(`Reading failures of ${entry.id} failed`, e);
-          if (!sf) continue;
-        }
-      }
-      for (const r of sf.runs) liveRuns.add(`${entry.id}\u0000${r.run.id}`);
-    }
-    const openIds = new Set(open.map((e) => e.id));
-    for (const id of [...this.perStore.keys()]) if (!openIds.has(id)) this.perStore.delete(id);
-    for (const k of [...this.runSpans.keys()]) if (!liveRuns.has(k)) this.runSpans.delete(k);
+    const open: FailureSource[] = this.registry
+      .list()
+      .filter((e) => e.state.kind === 'open')
+      .map((e) => ({
+        id: e.id,
+        // The version as of each read: a store re-read meanwhile is read again next time.
+        get version() {
+          return e.version;
+        },
+        query: (fn) => this.registry.query(e, fn),
+      }));
+    const catchUpMs = await this.failures.update(open);
+    // Totals a little behind the failures: read again once they may be.
+    if (catchUpMs !== undefined) this.schedule(Math.max(REBUILD_DEBOUNCE_MS, catchUpMs));
     if (this.disposed) return;
 
     const samples: FailureSample[] = [];
     const uris = new Map<string, vscode.Uri>(); // workspace key → uri
-    for (const [storeId, sf] of this.perStore) {
+    for (const [storeId, sf] of this.failures.stores) {
       for (const { run, spans } of sf.runs) {
         for (const span of spans) {
           const loc = await this.resolver.resolve(storeId, run.id, span);
@@ -186,7 +125,7 @@ export class FailureIndex implements vscode.Disposable {
         }
       }
     }
-    const stats = mergeNameRunStats([...this.perStore.values()].map((s) => s.stats));
+    const stats = mergeNameRunStats([...this.failures.stores.values()].map((s) => s.stats));
     const totals = new Map([...stats].map(([name, s]) => [name, s.runs]));
     const groups = aggregateFailures(samples, totals);
 
@@ -206,7 +145,7 @@ export class FailureIndex implements vscode.Disposable {
     if (this.disposed) return;
     this.publish(groups, uris, passing);
     log().debug(
-      `Failure index: ${groups.length} failing line(s) from ${samples.length} failed span(s) in ${this.perStore.size} store(s), ${Date.now() - started} ms`,
+      `Failure index: ${groups.length} failing line(s) from ${samples.length} failed span(s) in ${this.failures.stores.size} store(s), ${Date.now() - started} ms`,
     );
   }
 
@@ -232,54 +171,9 @@ export class FailureIndex implements vscode.Disposable {
     this.changed.fire();
   }
 
-  private async readStore(entry: StoreEntry, prev: StoreFailures | undefined): Promise<StoreFailures> {
-    const version = entry.version;
-    const runs = await this.registry.query(entry, (s) => s.listRuns({ status: 'error', limit: MAX_FAILED_RUNS }));
-    const out: StoreFailures['runs'] = [];
-    let read = 0;
-    for (const run of runs) {
-      const key = `${entry.id}\u0000${run.id}`;
-      const sig = `${run.status}|${run.spanCount}|${run.durationMs ?? ''}`;
-      let cached = this.runSpans.get(key);
-      if (!cached || cached.sig !== sig) {
-        // In the engine: only the run's own failures cross, not all its spans.
-        cached = { sig, spans: await this.registry.query(entry, (s) => storeOp(s, 'ownFailures', [run.id])) };
-        this.runSpans.set(key, cached);
-        // sql.js answers synchronously: let the extension host breathe between batches.
-        if (++read % 10 === 0) await new Promise((r) => setImmediate(r));
-      }
-      out.push({ run, spans: cached.spans });
-    }
-
-    let stats = prev?.stats;
-    let statsAt = prev?.statsAt ?? 0;
-    let statsCostMs = prev?.statsCostMs ?? 0;
-    let statsVersion = prev?.statsVersion ?? -1;
-    const reuseFor = statsReuseMs(statsCostMs);
-    if (!stats || (statsVersion !== version && Date.now() - statsAt >= reuseFor)) {
-      // The "of N runs" covers the same window as the failed runs read, when the cap cut them.
-      let sinceMs: number | undefined;
-      if (runs.length >= MAX_FAILED_RUNS) {
-        const starts = runs.map((r) => r.startMs).filter((t): t is number => t !== undefined && Number.isFinite(t));
-        if (starts.length) sinceMs = minOf(starts, (t) => t);
-      }
-      const t0 = Date.now();
-      // Folded in the engine: a million span summaries never cross to the extension host.
-      stats = await this.registry.query(entry, (s) => storeOp(s, 'nameRunStats', [sinceMs === undefined ? {} : { sinceMs }]));
-      statsVersion = version;
-      statsAt = Date.now();
-      statsCostMs = statsAt - t0;
-    } else if (statsVersion !== version) {
-      // Totals a little behind the failures; caught up once they may be re-read.
-      this.schedule(Math.max(REBUILD_DEBOUNCE_MS, reuseFor - (Date.now() - statsAt)));
-    }
-    if (read > 0 || !prev) log().debug(`Failure index: ${entry.id}: ${runs.length} failed run(s), ${read} read anew; totals in ${statsCostMs} ms`);
-    return { version, runs: out, stats, statsVersion, statsAt, statsCostMs };
-  }
-
   dispose(): void {
     this.disposed = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.rebuilds.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

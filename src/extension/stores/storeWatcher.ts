@@ -7,26 +7,35 @@
  * registry's (coalesced and throttled there). Also re-runs discovery when a store
  * appears in the workspace.
  */
-import { onTrustGranted } from '../trust';
-import * as path from 'path';
 import * as vscode from 'vscode';
+import { storeSignature } from '../../sources/signature';
 import { config, RELOAD_DEBOUNCE_MS } from '../config';
 import { logError } from '../log';
+import { Coalescer } from '../schedule/coalescer';
+import { onTrustGranted } from '../trust';
 import { discoveryGlobs } from './discovery';
-import { isStoreFile, storeSignature } from '../../sources/signature';
 import type { StoreEntry, StoreRegistry } from './storeRegistry';
+import { eventConcerns, needsReload, pollChecks, storesToWatch, watchPattern } from './watchPolicy';
+
+/** Stores created in the workspace come in bursts (a pipeline's first run): one search after it. */
+const REDISCOVER_AFTER_MS = 1000;
 
 export class StoreWatcher implements vscode.Disposable {
   /** One watcher per touched store, on its folder and `<name>*` (the db, -wal, -shm). */
   private readonly fileWatchers = new Map<string, vscode.Disposable>();
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Per watched store: its events, debounced into one look at its files. */
+  private readonly checks = new Map<string, Coalescer>();
   private discoveryWatchers: vscode.Disposable[] = [];
-  private discoveryTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly rediscovery: Coalescer;
   private pollTimer: ReturnType<typeof setInterval> | undefined;
   private polling = false;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly registry: StoreRegistry) {
+    this.rediscovery = new Coalescer(() => registry.rediscover(), {
+      delayMs: REDISCOVER_AFTER_MS,
+      onError: (e) => logError('Searching the workspace for trace stores failed', e),
+    });
     this.disposables.push(
       registry.onDidChangeStore(() => this.syncFileWatchers()),
       registry.onDidChangeStores(() => this.syncFileWatchers()),
@@ -65,11 +74,7 @@ export class StoreWatcher implements vscode.Disposable {
         // Only creation matters here. A deleted store stays listed with a "not found" error
         // node (the user sees what happened) until Refresh searches again.
         const w = vscode.workspace.createFileSystemWatcher(glob, false, true, true);
-        const again = (): void => {
-          if (this.discoveryTimer) clearTimeout(this.discoveryTimer);
-          this.discoveryTimer = setTimeout(() => void this.registry.rediscover(), 1000);
-        };
-        w.onDidCreate(again);
+        w.onDidCreate(() => this.rediscovery.request());
         this.discoveryWatchers.push(w);
       } catch (e) {
         logError(`Watching '${glob}' failed`, e);
@@ -78,29 +83,23 @@ export class StoreWatcher implements vscode.Disposable {
   }
 
   private syncFileWatchers(): void {
-    const wanted = new Map<string, StoreEntry>();
-    // A database server has no file to watch: it is re-read on Refresh.
-    if (config.autoRefresh()) for (const e of this.registry.list()) if (e.touched && !e.postgres) wanted.set(e.id, e);
+    const wanted = storesToWatch(this.registry.list(), config.autoRefresh());
     for (const [id, w] of this.fileWatchers) {
       if (!wanted.has(id)) {
         w.dispose();
         this.fileWatchers.delete(id);
-        const t = this.timers.get(id);
-        if (t) clearTimeout(t);
-        this.timers.delete(id);
+        this.checks.get(id)?.dispose();
+        this.checks.delete(id);
       }
     }
     for (const [id, entry] of wanted) {
       if (this.fileWatchers.has(id)) continue;
       try {
-        // A folder store (waft): any .jsonl in its folder, new daily files included.
         const dir = entry.watchDir;
-        const pattern = dir
-          ? new vscode.RelativePattern(vscode.Uri.file(dir), '*.jsonl')
-          : new vscode.RelativePattern(vscode.Uri.file(path.dirname(id)), `${path.basename(id)}*`);
-        const w = vscode.workspace.createFileSystemWatcher(pattern);
+        const { base, glob } = watchPattern(entry);
+        const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(base), glob));
         const onEvent = (uri: vscode.Uri): void => {
-          if (dir || isStoreFile(id, path.normalize(uri.fsPath))) this.schedule(entry);
+          if (eventConcerns(entry, dir, uri.fsPath)) this.checkFor(entry).request();
         };
         w.onDidChange(onEvent);
         w.onDidCreate(onEvent);
@@ -114,23 +113,25 @@ export class StoreWatcher implements vscode.Disposable {
     }
   }
 
-  private schedule(entry: StoreEntry): void {
-    const t = this.timers.get(entry.id);
-    if (t) clearTimeout(t);
-    this.timers.set(
-      entry.id,
-      setTimeout(() => {
-        this.timers.delete(entry.id);
-        void this.checkAndReload(entry);
-      }, RELOAD_DEBOUNCE_MS),
-    );
+  /** The store's debounced look at its files (the entry of that moment: a dropped store is not checked). */
+  private checkFor(entry: StoreEntry): Coalescer {
+    let c = this.checks.get(entry.id);
+    if (!c) {
+      c = new Coalescer(() => this.checkAndReload(entry), {
+        delayMs: RELOAD_DEBOUNCE_MS,
+        onError: (e) => logError(`Checking ${entry.id} for changes failed`, e),
+      });
+      this.checks.set(entry.id, c);
+    }
+    return c;
   }
 
   /** Re-reads only when size/mtime differ from what was read: watcher noise costs one stat. */
   private async checkAndReload(entry: StoreEntry): Promise<void> {
-    if (!entry.touched || entry.postgres || this.registry.get(entry.id) !== entry) return;
+    const listed = (): boolean => this.registry.get(entry.id) === entry;
+    if (!entry.touched || entry.postgres || !listed()) return;
     const sig = await storeSignature(entry.id);
-    if (sig.key === entry.loadedSig) return;
+    if (!needsReload(entry, listed(), sig.key)) return;
     // Not awaited: a slow read must not hold up polling the other stores. A read
     // already under way picks the change up afterwards (the registry queues one more).
     void this.registry.reload(entry, 'none');
@@ -150,7 +151,7 @@ export class StoreWatcher implements vscode.Disposable {
     try {
       for (const e of this.registry.list()) {
         // A pending debounce or a read under way already covers this store.
-        if (!e.touched || e.postgres || e.loading || this.timers.has(e.id)) continue;
+        if (!pollChecks(e, { loading: this.registry.isLoading(e), checkPending: this.checks.get(e.id)?.pending === true })) continue;
         await this.checkAndReload(e);
       }
     } catch (e) {
@@ -162,8 +163,8 @@ export class StoreWatcher implements vscode.Disposable {
 
   dispose(): void {
     if (this.pollTimer) clearInterval(this.pollTimer);
-    if (this.discoveryTimer) clearTimeout(this.discoveryTimer);
-    for (const t of this.timers.values()) clearTimeout(t);
+    this.rediscovery.dispose();
+    for (const c of this.checks.values()) c.dispose();
     for (const w of this.fileWatchers.values()) w.dispose();
     for (const d of this.discoveryWatchers) d.dispose();
     for (const d of this.disposables) d.dispose();

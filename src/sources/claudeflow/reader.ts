@@ -12,6 +12,7 @@ import { CONTENT_VERSION, PAGE_KEY_COLUMN, PAGE_ORDER, XMIN_VERSION, afterKey, s
 import type { KeyedRow, PageKey, VersionRow } from './scan';
 import { rawStatusesFor, traceStatus } from './status';
 import { buildSpans, metadataAttributes, toMs } from './steps';
+import { windowCount } from '../countRuns';
 
 export interface ClaudeFlowOptions {
   /**
@@ -177,12 +178,7 @@ class ClaudeFlowStore implements TraceStore {
 
   async listRuns(query: RunQuery = {}): Promise<Run[]> {
     const params: unknown[] = [];
-    const sinceMs = query.sinceMs ?? (query.anyAge ? undefined : this.defaultSince());
-    let where = this.where({ sinceMs, pipeline: query.pipeline, status: query.status }, params);
-    if (query.ids) {
-      params.push([...query.ids]);
-      where += ` AND trace_id::text = ANY($${params.length}::text[])`;
-    }
+    const where = this.runWhere(query, params);
     let sql = `SELECT ${RUN_COLUMNS} FROM execution_traces WHERE ${where} ORDER BY started_at DESC, trace_id::text DESC`;
     if (query.limit !== undefined) {
       params.push(Math.max(0, Math.floor(query.limit)));
@@ -194,6 +190,28 @@ class ClaudeFlowStore implements TraceStore {
     }
     const rows = await this.query<RunRow>(sql, params);
     return rows.map((r) => this.toRun(r));
+  }
+
+  /** listRuns(query).length: the same WHERE, counted by the server. */
+  async countRuns(query: RunQuery = {}): Promise<number> {
+    const params: unknown[] = [];
+    const where = this.runWhere(query, params);
+    const rows = await this.query<{ n: string }>(`SELECT COUNT(*) AS n FROM execution_traces WHERE ${where}`, params);
+    // As listRuns pages: LIMIT max(0, ⌊limit⌋), OFFSET max(0, ⌊offset⌋).
+    const offset = query.offset ? Math.max(0, Math.floor(query.offset)) : 0;
+    const limit = query.limit === undefined ? undefined : Math.max(0, Math.floor(query.limit));
+    return windowCount(Number(rows[0]?.n ?? 0), offset, limit);
+  }
+
+  /** The WHERE of listRuns and countRuns: the default window unless told, the filters, the ids. */
+  private runWhere(query: RunQuery, params: unknown[]): string {
+    const sinceMs = query.sinceMs ?? (query.anyAge ? undefined : this.defaultSince());
+    let where = this.where({ sinceMs, pipeline: query.pipeline, status: query.status }, params);
+    if (query.ids) {
+      params.push([...query.ids]);
+      where += ` AND trace_id::text = ANY($${params.length}::text[])`;
+    }
+    return where;
   }
 
   async hiddenByWindow(query: RunQuery = {}): Promise<WindowHidden> {

@@ -11,7 +11,8 @@ import type { RunQuery, SearchDoc, SpanSummaryQuery, StoreFormat, TraceStore } f
 import { scanFlujoSpans } from './scan';
 import { readSchema } from './schema';
 import type { FlujoSchema } from './schema';
-import { runFilters, selectRunRecords, selectRuns, toRun } from './runs';
+import { fromRuns, runFilters, selectRunRecords, selectRuns, toRun } from './runs';
+import { sliceCount, windowCount } from '../countRuns';
 import type { RunRow, Where } from './runs';
 import { buildSpans, errorOf, rawFromSpanRow } from './spans';
 import type { RawSpan } from './spans';
@@ -73,6 +74,29 @@ class FlujoStore implements TraceStore {
       await nextTurn();
     }
     return this.complete(rows);
+  }
+
+  /** listRuns(query).length: COUNT(*) over the same FROM and WHERE, no run built. */
+  async countRuns(query: RunQuery = {}): Promise<number> {
+    const filters = runFilters(this.schema, query);
+    const count = (where: Where): number => {
+      let n = 0;
+      this.snap.each(`SELECT COUNT(*) FROM ${fromRuns(this.schema)} WHERE ${where.sql}`, where.params, ([c]) => {
+        n = Number(c);
+      });
+      return n;
+    };
+    if (query.ids) {
+      let n = 0;
+      for (const part of chunks([...new Set(query.ids)])) {
+        n += count({ sql: `${filters.sql} AND r.run_id IN (${marks(part)})`, params: [...filters.params, ...part] });
+      }
+      return sliceCount(n, query);
+    }
+    // As selectRuns pages: OFFSET ⌊offset⌋ when positive, LIMIT ⌊limit⌋ when not negative.
+    const offset = query.offset !== undefined && query.offset > 0 ? Math.floor(query.offset) : 0;
+    const limit = query.limit !== undefined && query.limit >= 0 ? Math.floor(query.limit) : undefined;
+    return windowCount(count(filters), offset, limit);
   }
 
   /** Runs named by id, newest first: an IN list per chunk of ids, merged. */

@@ -1,4 +1,5 @@
-import { filterRuns } from '../../analysis/runs';
+import { filterRuns, runMatches } from '../../analysis/runs';
+import { sliceCount } from '../countRuns';
 import { fileError } from '../files';
 import type { Run, Span, SpanSummary } from '../../model/types';
 import { spanToDoc } from '../searchDoc';
@@ -66,6 +67,15 @@ export abstract class TraceMapStore<T> {
   async listRuns(query: RunQuery = {}): Promise<Run[]> {
     await this.refresh();
     return filterRuns(this.allRuns(), query);
+  }
+
+  /** listRuns(query).length: one pass over the run table, no listing sorted or copied. */
+  async countRuns(query: RunQuery = {}): Promise<number> {
+    await this.refresh();
+    const ids = query.ids ? new Set(query.ids) : undefined;
+    let n = 0;
+    for (const id of this.traces.keys()) if (runMatches(this.runOf(id), query, ids)) n++;
+    return sliceCount(n, query);
   }
 
   async findRuns(partial: string): Promise<Run[]> {
