@@ -13,7 +13,7 @@ import type { ViewNode } from '../runsView/nodes';
 import { findTreeNode } from '../runsView/findNode';
 import type { RunsTreeProvider } from '../runsView/runsTreeProvider';
 import { findSpanNode, withoutChildren } from '../runsView/treeHelpers';
-import { openLocation } from '../source/navigation';
+import type { SourceService } from '../source/sourceService';
 import type { StoreRegistry } from '../stores/storeRegistry';
 import type { SearchIndexManager } from './indexManager';
 
@@ -30,6 +30,7 @@ export interface SearchContext {
   registry: StoreRegistry;
   provider: RunsTreeProvider;
   view: vscode.TreeView<ViewNode>;
+  sources: SourceService;
   indexes: SearchIndexManager;
 }
 
@@ -236,10 +237,10 @@ async function choose(ctx: SearchContext, hit: SearchHit): Promise<void> {
       return;
     }
     const target = { storeId: entry.id, run, span: withoutChildren(span) };
-    SpanDetailsPanel.show(ctx.extension, target);
-    // 3. Its source, where one is resolved (src/extension/source fills sourceLookup).
-    const loc = await SpanDetailsPanel.sourceLookup?.(target);
-    if (loc) await openLocation({ ...loc, via: 'recorded', recordedPath: loc.source.path }, { preview: true, preserveFocus: false });
+    SpanDetailsPanel.show(ctx, target);
+    // 3. Its source, where one is resolved.
+    const loc = await ctx.sources.resolve(target);
+    if (loc) await ctx.sources.open(loc, { preview: true, preserveFocus: false });
   } catch (e) {
     logError(`Opening search result ${hit.spanId ?? hit.runId} failed`, e);
     void vscode.window.showErrorMessage(`Spanlens: cannot open ${hit.name || hit.runId}: ${errorMessage(e)}`);
