@@ -15,6 +15,7 @@
  */
 import { errorText, headlineOf, parseErrorText, TRACEBACK_HEADER } from '../model/errors';
 import type { Run, Span, SpanError } from '../model/types';
+import { ownFailures } from './failures';
 import { storeKind } from '../sources/kinds';
 import type { TraceStore } from '../sources/types';
 
@@ -123,16 +124,6 @@ export function runFailureText(run: Pick<Run, 'error'>, spans: readonly Span[] =
     if (st) return st;
   }
   return '';
-}
-
-/**
- * The failed spans whose failure is their own: no failed span names them as parent. A parent
- * fails because its child did (a loop, a pipeline's root); its text repeats the child's.
- */
-export function ownFailures(spans: readonly Span[]): Span[] {
-  const failedParents = new Set<string>();
-  for (const s of spans) if (s.status === 'error' && s.parentId !== null && s.parentId !== s.id) failedParents.add(s.parentId);
-  return spans.filter((s) => s.status === 'error' && !failedParents.has(s.id));
 }
 
 // ---- search ----

@@ -12,12 +12,12 @@ import {
   collectFailureCandidates,
   DEFAULT_SIMILARITY_THRESHOLD,
   findSimilarFailures,
-  ownFailures,
   runFailureText,
   similarityPercent,
   spanFailureText,
   type FailureCandidate,
 } from '../../analysis/similar';
+import { ownFailures } from '../../analysis/failures';
 import { formatStart } from '../../model/format';
 import type { Run, Span } from '../../model/types';
 import type { CommandContext } from '../commands/context';
