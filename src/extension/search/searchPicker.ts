@@ -11,6 +11,7 @@ import { SpanDetailsPanel } from '../details/detailsPanel';
 import { errorMessage, logError } from '../log';
 import type { ViewNode } from '../runsView/nodes';
 import { findTreeNode } from '../runsView/findNode';
+import { STATUS_CODICON } from '../runsView/icons';
 import type { RunsTreeProvider } from '../runsView/runsTreeProvider';
 import { findSpanNode, withoutChildren } from '../runsView/treeHelpers';
 import type { SourceService } from '../source/sourceService';
@@ -37,18 +38,7 @@ export interface SearchContext {
 const PLACEHOLDER = 'Search runs and spans by id, name, error, attribute — filters: status:error name:score_* dur>500ms since:24h attr.key=value';
 
 function icon(h: SearchHit): string {
-  switch (h.status) {
-    case 'error':
-      return '$(error)';
-    case 'ok':
-      return '$(pass)';
-    case 'running':
-      return '$(sync~spin)';
-    case 'paused':
-      return '$(debug-pause)';
-    default:
-      return '$(circle-outline)';
-  }
+  return `$(${STATUS_CODICON[h.status] ?? STATUS_CODICON.unset})`;
 }
 
 
