@@ -67,7 +67,9 @@ export const DEFAULT_MAX_SAMPLES = 50;
 /**
  * The failed spans of one run whose failure is their own: failed spans no failed span names
  * as its parent. A parent fails because its child did ("Loop body failed: …", a pipeline's
- * root); the line that failed is the child's, and counting both would double every lens.
+ * root); the line that failed is the child's, and counting both would double every lens (and
+ * its text repeats the child's, so similar failures compare the child's). The one copy: grep
+ * before writing another.
  */
 export function ownFailures(spans: readonly Span[]): Span[] {
   const failedParents = new Set<string>();

@@ -33,6 +33,16 @@ export function globMatcher(pattern: string, options: { single?: boolean } = {})
   };
 }
 
+/**
+ * A pattern as a test, the rule every filter box shares: a glob over the whole text when it has
+ * wildcards (`*`, and `?` where `single`), else the text itself (`exact`) or a substring of it.
+ * Case is the caller's: fold the pattern and the text alike.
+ */
+export function patternMatcher(pattern: string, options: { single?: boolean; exact?: boolean } = {}): (text: string) => boolean {
+  if (pattern.includes('*') || (options.single === true && pattern.includes('?'))) return globMatcher(pattern, options);
+  return options.exact === true ? (s) => s === pattern : (s) => s.includes(pattern);
+}
+
 /** True when `piece` matches `text` at `at` (`?` any one character where `single`). */
 function matchAt(text: string, at: number, piece: string, single: boolean): boolean {
   if (!single || !piece.includes('?')) return text.startsWith(piece, at);

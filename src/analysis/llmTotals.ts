@@ -2,6 +2,7 @@
  * A run's LLM totals from its spans' `llm` (filled by src/enrich/llm): how many calls, tokens in,
  * out and in all, and the cost where the store recorded one. Never estimated.
  */
+import { formatUsd } from '../model/format';
 import { totalTokens, type LlmCall } from '../model/llm';
 
 export interface LlmTotals {
@@ -36,14 +37,6 @@ export function formatTokens(n: number): string {
   if (n >= 1_000_000) return `${(n / 1_000_000).toFixed(n >= 10_000_000 ? 0 : 1)}M tok`;
   if (n >= 10_000) return `${Math.round(n / 1000)}k tok`;
   return `${n.toLocaleString('en-US')} tok`;
-}
-
-/** "$0.0042", "$1.25": as Span Details prints a cost. */
-export function formatUsd(usd: number): string {
-  let s = usd.toFixed(Math.abs(usd) >= 1 ? 2 : 6).replace(/0+$/, '');
-  if (s.endsWith('.')) s += '00';
-  const [int, frac = ''] = s.split('.');
-  return `$${int}.${frac.padEnd(2, '0')}`;
 }
 
 /** One line for a span's LLM call: "gpt-4o · 1,230 tok · $0.0042". */

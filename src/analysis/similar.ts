@@ -13,8 +13,9 @@
  * Pure functions over the model, plus `collectFailureCandidates`, which reads a TraceStore's
  * recent failures through its interface (no format, no 'vscode').
  */
-import { errorText, parseErrorText } from '../model/errors';
+import { errorText, headlineOf, parseErrorText, TRACEBACK_HEADER } from '../model/errors';
 import type { Run, Span, SpanError } from '../model/types';
+import { ownFailures } from './failures';
 import { storeKind } from '../sources/kinds';
 import type { TraceStore } from '../sources/types';
 
@@ -100,15 +101,10 @@ export function failureText(error: SpanError | string | undefined): string {
   if (error === undefined) return '';
   const e: SpanError = typeof error === 'string' ? parseErrorText(error) : error;
   let message = (e.message ?? '').trim();
-  if (/^Traceback \(most recent call last\)/.test(message)) {
-    const lines = message.split(/\r?\n/).filter((l) => l.trim() !== '');
-    message = lines[lines.length - 1]?.trim() ?? '';
-  }
-  if (message === '' && e.stack) {
-    const lines = e.stack.split(/\r?\n/).filter((l) => l.trim() !== '');
-    // A Python stack ends with the error; a V8 / Java one starts with it.
-    message = (/^Traceback/.test(lines[0] ?? '') ? lines[lines.length - 1] : lines[0])?.trim() ?? '';
-  }
+  // A traceback kept as the message, or no message: the exception line (model/errors' headline).
+  if (message.startsWith(TRACEBACK_HEADER)) message = headlineOf(message);
+  // A Python stack ends with the error; a V8 / Java one starts with it.
+  if (message === '' && e.stack) message = headlineOf(e.stack);
   const type = e.type?.trim();
   const text = errorText({ type, message });
   return text.replace(/\s+/g, ' ').trim().slice(0, MAX_TEXT);
@@ -128,16 +124,6 @@ export function runFailureText(run: Pick<Run, 'error'>, spans: readonly Span[] =
     if (st) return st;
   }
   return '';
-}
-
-/**
- * The failed spans whose failure is their own: no failed span names them as parent. A parent
- * fails because its child did (a loop, a pipeline's root); its text repeats the child's.
- */
-export function ownFailures(spans: readonly Span[]): Span[] {
-  const failedParents = new Set<string>();
-  for (const s of spans) if (s.status === 'error' && s.parentId !== null && s.parentId !== s.id) failedParents.add(s.parentId);
-  return spans.filter((s) => s.status === 'error' && !failedParents.has(s.id));
 }
 
 // ---- search ----

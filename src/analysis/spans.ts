@@ -1,4 +1,4 @@
-import { globMatcher } from './glob';
+import { patternMatcher } from './glob';
 import type { Span, Status } from '../model/types';
 
 export interface SpanFilter {
@@ -9,10 +9,8 @@ export interface SpanFilter {
 
 /** A predicate for span names: substring, or whole-name glob when the pattern holds `*`. */
 export function nameMatcher(pattern: string): (name: string) => boolean {
-  const p = pattern.toLowerCase();
-  if (!p.includes('*')) return (name) => name.toLowerCase().includes(p);
-  const glob = globMatcher(p);
-  return (name) => glob(name.toLowerCase());
+  const test = patternMatcher(pattern.toLowerCase());
+  return (name) => test(name.toLowerCase());
 }
 
 /** Spans matching every given criterion, order kept. */

@@ -18,6 +18,7 @@ import { withoutChildren } from './runsView/treeHelpers';
 import { registerFindSimilar } from './similar/findSimilar';
 import { registerSearchFeatures } from './search';
 import { registerSourceFeatures } from './source';
+import { SourceService } from './source/sourceService';
 import { FailureStatusBar } from './statusBar';
 import { registerCompare } from './compare';
 import { registerTimeline } from './timeline';
@@ -39,32 +40,36 @@ export function activate(context: vscode.ExtensionContext): void {
   engine.onDidStop(() => {
     for (const e of registry.list()) if (e.touched) void registry.reload(e, 'none', true);
   });
-  const provider = new RunsTreeProvider(registry, context.workspaceState);
+  // From span to code, one service for every surface: handed to the view, the panels and the commands.
+  const sources = new SourceService();
+  const provider = new RunsTreeProvider(registry, context.workspaceState, sources);
   const view = createRunsView(provider);
+  const ctx = { extension: context, registry, provider, view, sources };
 
   context.subscriptions.push(
     registry,
     // After the registry: its stores close first, then the engine stops.
     engineDisposable,
+    sources,
     provider,
     view,
     new StoreWatcher(registry),
     new FailureStatusBar(registry, view),
-    SpanDetailsPanel.registerSerializer(context),
-    ...registerCommands({ extension: context, registry, provider, view }),
+    SpanDetailsPanel.registerSerializer(ctx),
+    ...registerCommands(ctx),
     // Go to Source, CodeLens on failing lines, Problems, gutter (src/extension/source).
-    ...registerSourceFeatures({ extension: context, registry, provider, view }),
+    ...registerSourceFeatures(ctx),
     // Search Traces: background indexes and the picker (src/extension/search).
-    ...registerSearchFeatures({ extension: context, registry, provider, view }),
+    ...registerSearchFeatures(ctx),
     // claude-flow in PostgreSQL (connect, password in SecretStorage) and Find Similar Failures, every store.
-    ...registerPostgresCommands({ extension: context, registry, provider, view }),
-    ...registerFindSimilar({ extension: context, registry, provider, view }),
+    ...registerPostgresCommands(ctx),
+    ...registerFindSimilar(ctx),
     // The Trace Timeline: a waterfall tab per run (src/extension/timeline).
-    ...registerTimeline({ extension: context, registry, provider, view }),
+    ...registerTimeline(ctx),
     // Compare Runs: a failed run against the last that passed, or any two runs.
-    ...registerCompare({ extension: context, registry, provider, view }),
+    ...registerCompare(ctx),
     // The OTLP/HTTP receiver: apps export to it, it writes an ordinary OTLP store the view lists.
-    ...registerReceiver({ extension: context, registry, provider, view }),
+    ...registerReceiver(ctx),
     vscode.commands.registerCommand('spanlens.showRecentFailures', async () => {
       await vscode.commands.executeCommand(`${RUNS_VIEW_ID}.focus`);
       await provider.setFilter({ status: 'failed', window: '24h' });
@@ -81,7 +86,7 @@ export function activate(context: vscode.ExtensionContext): void {
       if (!panel || !(node instanceof SpanItemNode)) return;
       const shown = panel.shown;
       if (shown && shown.storeId === node.entry.id && shown.run.id === node.run.id && shown.span.id === node.span.id) return;
-      SpanDetailsPanel.show(context, { storeId: node.entry.id, run: node.run, span: withoutChildren(node.span) });
+      SpanDetailsPanel.show(ctx, { storeId: node.entry.id, run: node.run, span: withoutChildren(node.span) });
     }),
   );
 

@@ -17,7 +17,9 @@
  */
 import type { Attributes, SpanError } from './types';
 
-const TRACEBACK = 'Traceback (most recent call last):';
+/** How a Python traceback starts (traceback.format_exc). */
+export const TRACEBACK_HEADER = 'Traceback (most recent call last):';
+const TRACEBACK = TRACEBACK_HEADER;
 /** Flujo's wrappers around a step's failure (loop_iteration_runner, agent_execution_runner). */
 const LOOP_WRAPPER = 'Loop body failed: ';
 const AGENT_WRAPPER = 'Agent execution failed with ';
@@ -26,8 +28,19 @@ const EXCEPTION_SUFFIXES = ['Error', 'Exception', 'Exit', 'Interrupt', 'Warning'
 /** Longest text read: a multi-megabyte message is cut, not scanned whole. */
 const MAX_TEXT = 200_000;
 
+/** How much of an exception's message to keep. */
+export interface ParseErrorOptions {
+  /**
+   * Keep a message of several lines (`raise ParseError("could not parse\nthe second line")`,
+   * waft): the exception line is the last unindented `Class: message` line of the traceback and
+   * the lines below it are the rest of its message. Without it the traceback's last line is the
+   * exception (a one-line message, what the other stores' texts come down to).
+   */
+  keepMessageLines?: boolean;
+}
+
 /** `text` as a SpanError (see the module comment). Empty text gives an empty message. */
-export function parseErrorText(text: string): SpanError {
+export function parseErrorText(text: string, options: ParseErrorOptions = {}): SpanError {
   let s = trimEnd(text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text).trimStart();
   // A loop says its body failed and keeps saying so; the agent's wrapper inside it is dropped.
   const loop = s.startsWith(LOOP_WRAPPER) ? LOOP_WRAPPER : '';
@@ -35,25 +48,66 @@ export function parseErrorText(text: string): SpanError {
   const wrapped = s.startsWith(AGENT_WRAPPER) && s.length > AGENT_WRAPPER.length;
   if (wrapped) s = s.slice(AGENT_WRAPPER.length);
   if (loop) return { message: loop + s };
-  const tb = s.indexOf(TRACEBACK);
-  if (tb >= 0) {
-    const head = s.slice(0, tb).trim();
-    const stack = s.slice(tb).trim();
-    const last = lastLine(stack);
-    const inner = nameAndRest(last);
-    if (head === '') {
-      return inner ? { type: inner.name, message: inner.rest || inner.name, stack } : { message: last, stack };
-    }
-    // The exception that was caught names the failure; what it wraps is said in its message.
-    const outer = nameAndRest(firstLine(head));
-    const headText = outer ? head.slice(head.indexOf(':') + 1).trim() : head;
-    const message = joinCause(headText, last);
-    return outer ? { type: outer.name, message: message || outer.name, stack } : { message, stack };
-  }
+  const tb = tracebackError(s, options);
+  if (tb) return tb;
   const lines = nonEmptyLines(s);
   const one = lines.length === 1 ? nameAndRest(lines[0]!.trim()) : undefined;
   if (one && (wrapped || looksLikeException(one.name))) return { type: one.name, message: one.rest || one.name };
   return { message: s.trim() };
+}
+
+/**
+ * Text holding a Python traceback as a SpanError (see the module comment), undefined when it
+ * holds none: for a store whose other texts are messages as they are (waft's `str(e)`).
+ */
+export function parseTraceback(text: string, options: ParseErrorOptions = {}): SpanError | undefined {
+  return tracebackError(trimEnd(text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text).trimStart(), options);
+}
+
+function tracebackError(s: string, options: ParseErrorOptions): SpanError | undefined {
+  const tb = s.indexOf(TRACEBACK);
+  if (tb < 0) return undefined;
+  const head = s.slice(0, tb).trim();
+  const stack = s.slice(tb).trim();
+  const found = options.keepMessageLines ? exceptionLines(stack) : undefined;
+  const last = found ?? lastLine(stack);
+  const inner = found !== undefined ? nameAndRest(firstLine(found)) : nameAndRest(last);
+  if (head === '') {
+    if (!inner) return { message: last, stack };
+    // The class name starts the exception line; what follows it (past the colon) is the message.
+    const rest = found !== undefined ? found.slice(inner.name.length + 1).trim() : inner.rest;
+    return { type: inner.name, message: rest || inner.name, stack };
+  }
+  // The exception that was caught names the failure; what it wraps is said in its message.
+  const outer = nameAndRest(firstLine(head));
+  const headText = outer ? head.slice(head.indexOf(':') + 1).trim() : head;
+  const message = joinCause(headText, last);
+  return outer ? { type: outer.name, message: message || outer.name, stack } : { message, stack };
+}
+
+/**
+ * A traceback's exception with the lines of its message below it: from the last unindented line
+ * that names an exception class (`pkg.ParseError: could not parse`; frames and their source lines
+ * are indented) to the end. Undefined when no such line follows the header.
+ */
+function exceptionLines(stack: string): string | undefined {
+  const lines = stack.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+  for (let i = lines.length - 1; i > 0; i--) {
+    const l = lines[i]!;
+    if (l.trim() === '' || isIndented(l)) continue;
+    const named = nameAndRest(l.trimEnd());
+    if (named && startsUpper(named.name.slice(named.name.lastIndexOf('.') + 1))) return lines.slice(i).join('\n').trim();
+  }
+  return undefined;
+}
+
+function isIndented(line: string): boolean {
+  return /^\s/.test(line);
+}
+
+function startsUpper(name: string): boolean {
+  const c = name.charCodeAt(0);
+  return c >= 65 && c <= 90;
 }
 
 /**

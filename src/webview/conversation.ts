@@ -5,7 +5,8 @@
  */
 import { renderMarkdown } from './markdown';
 import type { ConversationView, ToolCallView, TurnView } from './protocol';
-import { copyButton, formatCount, meta, type Ctx } from './render';
+import { formatCount } from '../model/format';
+import { copyButton, meta, type Ctx } from './render';
 import { h, type VElement, type VNode } from './vdom';
 
 function toolCall(ctx: Ctx, t: ToolCallView, id: string, executed: boolean): VElement {

@@ -3,6 +3,7 @@
  * as data. Buttons carry `data-action` / `data-arg`; main.ts handles clicks by delegation.
  */
 import { errorText } from '../model/errors';
+import { formatCount, formatUsd } from '../model/format';
 import { conversationBody } from './conversation';
 import type { AttributeRow, IoBlock, SpanDetailsView, UsageView } from './protocol';
 import type { SectionId, UiState } from './state';
@@ -229,7 +230,7 @@ function usageBody(u: UsageView): VNode[] {
   if (u.inputTokens !== undefined) rows.push(meta('Input tokens', formatCount(u.inputTokens), 'tokens-input'));
   if (u.outputTokens !== undefined) rows.push(meta('Output tokens', formatCount(u.outputTokens), 'tokens-output'));
   if (u.totalTokens !== undefined) rows.push(meta('Total tokens', formatCount(u.totalTokens), 'tokens-total'));
-  if (u.costUsd !== undefined) rows.push(meta('Cost', formatCost(u.costUsd), 'cost'));
+  if (u.costUsd !== undefined) rows.push(meta('Cost', formatUsd(u.costUsd), 'cost'));
   return [
     h('dl', { class: 'meta usage' }, rows),
     u.sources.length > 0 ? h('p', { class: 'muted small' }, `From ${u.sources.join(', ')}`) : null,
@@ -303,15 +304,3 @@ function eventsBody(ctx: Ctx, view: SpanDetailsView): VNode {
   );
 }
 
-// ---- number formatting (fixed locale: stable output in tests and screenshots) ----
-
-export function formatCount(n: number): string {
-  return Number.isInteger(n) ? n.toLocaleString('en-US') : n.toLocaleString('en-US', { maximumFractionDigits: 2 });
-}
-
-export function formatCost(usd: number): string {
-  let s = usd.toFixed(Math.abs(usd) >= 1 ? 2 : 6);
-  s = s.replace(/0+$/, '');
-  const [int, frac = ''] = s.split('.');
-  return `$${int}.${frac.padEnd(2, '0')}`;
-}

@@ -216,6 +216,27 @@ describe('From span to code on the demo workspace', () => {
     await vs.screenshot('source-codelens-live-update');
   });
 
+  test('Span Details’ Go to Source opens the span’s line pinned and focused, beside the details (the same opener as the tree’s)', async () => {
+    // Close enrich.py first, so the tab that opens is the button's.
+    await fileTab(page, 'enrich.py').click();
+    await runCommand(page, 'workbench.action.closeActiveEditor');
+    await fileTab(page, 'enrich.py').waitFor({ state: 'detached', timeout: 10_000 });
+    const frame = await webviewFrame(page, 'Span: score_risk');
+    await frame.locator('[data-testid=go-to-source]').click();
+    const tab = fileTab(page, 'enrich.py');
+    await tab.waitFor({ state: 'visible', timeout: 15_000 });
+    const status = page.locator('.part.statusbar #status\\.editor\\.selection');
+    // Line 24, where the code starts (the span records no column), as a click in the tree puts it.
+    await expect.poll(() => status.textContent().catch(() => ''), { timeout: 10_000 }).toMatch(/Ln 24, Col 9\b/);
+    expect(await isPreviewTab(tab)).toBe(false);
+    expect(await editorGroup(page, 'enrich.py').locator('.monaco-editor.focused').count()).toBe(1);
+    // The details stay open in their own group.
+    expect(await editorTab(page, 'Span: score_risk').count()).toBe(1);
+    expect(await editorGroup(page, 'enrich.py').locator('.tab[role="tab"]').filter({ hasText: 'Span: score_risk' }).count()).toBe(0);
+    await moveMouseAway(page);
+    await vs.screenshot('source-details-go-to-source');
+  });
+
   test('Spanlens logged no errors', async () => {
     const errors = logEntries(extensionLog(vs.server, 'spanlens.spanlens')).filter((e) => e.level === 'error');
     expect(errors.map((e) => e.text.split('\n')[0])).toEqual([]);

@@ -19,7 +19,7 @@
  */
 import { STATUS_WORD_EXAMPLES, statusFromWord } from '../../model/status';
 import type { Status } from '../../model/types';
-import { globMatcher } from '../glob';
+import { patternMatcher } from '../glob';
 
 export type DurOp = '>' | '>=' | '<' | '<=' | '=';
 
@@ -190,8 +190,7 @@ function durFilter(op: DurOp, v: string, hints: string[], key: string): SearchFi
 
 /** A lower-cased pattern → a test on lower-cased text: glob when it has `*`/`?`, else substring (or exact). */
 export function textMatcher(pattern: string, exact = false): (lower: string) => boolean {
-  if (/[*?]/.test(pattern)) return globMatcher(pattern, { single: true });
-  return exact ? (s) => s === pattern : (s) => s.includes(pattern);
+  return patternMatcher(pattern, { single: true, exact });
 }
 
 const NUMBER = /^[-+]?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?$/i;

@@ -1,30 +1,13 @@
-const MAX_DAYS = 99_999;
+import { formatDuration as formatDurationIn, formatOffset as formatOffsetIn } from '../../model/format';
 
-/** Compact human durations: `4.2ms`, `340ms`, `1.2s`, `2m03s`, `1h02m`; `-` when unknown. */
+/** Compact human durations (model/format's `compact` style): `4.2ms`, `340ms`, `1.2s`, `2m03s`, `1h02m`; `-` when unknown. */
 export function formatDuration(ms: number | undefined | null): string {
-  if (ms === undefined || ms === null || !Number.isFinite(ms)) return '-';
-  if (ms < 0) return `-${formatDuration(-ms)}`;
-  if (ms < 10) return `${trimZero(ms.toFixed(1))}ms`;
-  if (ms < 999.5) return `${Math.round(ms)}ms`;
-  if (ms < 59_950) return `${trimZero((ms / 1000).toFixed(1))}s`;
-  const totalS = Math.round(ms / 1000);
-  if (totalS < 3600) return `${Math.floor(totalS / 60)}m${pad2(totalS % 60)}s`;
-  const totalM = Math.round(ms / 60_000);
-  if (totalM < 24 * 60) return `${Math.floor(totalM / 60)}h${pad2(totalM % 60)}m`;
-  const totalH = Math.round(ms / 3_600_000);
-  // A store can claim 1e308 ms: past about 270 years it is a claim, not a duration to spell out.
-  if (totalH >= MAX_DAYS * 24) return `>${MAX_DAYS}d`;
-  return `${Math.floor(totalH / 24)}d${pad2(totalH % 24)}h`;
+  return formatDurationIn(ms, 'compact');
 }
 
 /** An offset from the run's start: `+340ms`. */
 export function formatOffset(ms: number | undefined): string {
-  if (ms === undefined || !Number.isFinite(ms)) return '-';
-  return ms < 0 ? formatDuration(ms) : `+${formatDuration(ms)}`;
-}
-
-function trimZero(s: string): string {
-  return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
+  return formatOffsetIn(ms, 'compact');
 }
 
 function pad2(n: number): string {
@@ -42,7 +25,5 @@ export function formatTime(epochMs: number | undefined): string {
   );
 }
 
-/** `1234567` → `1,234,567`, locale-independent so output is stable in tests and logs. */
-export function formatCount(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
+/** `1234567` → `1,234,567` (model/format's). */
+export { formatCount } from '../../model/format';

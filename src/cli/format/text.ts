@@ -4,6 +4,7 @@
  * the cursor, recolor the terminal, or reorder text (bidi overrides).
  */
 
+import { headlineOf } from '../../model/errors';
 import { UNSAFE_CHARS } from '../../model/unsafeChars';
 
 // CSI / OSC / other ESC sequences first, so their parameters go with them.
@@ -32,10 +33,8 @@ export function cleanLines(text: string): string[] {
 
 /** The first non-empty line of a message, cleaned and cut to `max` display columns. */
 export function oneLine(text: string, max = 80): string {
-  const lines = cleanLines(text).map((l) => l.trim()).filter((l) => l !== '');
-  // A Python traceback's useful line is its last ("KeyError: 'x'"), not "Traceback (most recent call last):".
-  const line = lines.length > 1 && /^Traceback \(most recent call last\)/.test(lines[0]!) ? lines[lines.length - 1]! : (lines[0] ?? '');
-  return truncate(line, max);
+  // A Python traceback's useful line is its last ("KeyError: 'x'"): model/errors' headline rule.
+  return truncate(headlineOf(cleanLines(text).join('\n')), max);
 }
 
 /** Cut to `max` display columns, marking the cut with "…". */

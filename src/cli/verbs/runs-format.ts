@@ -21,7 +21,7 @@ export function runsTable(runs: readonly Run[]): string {
 
 /** `1.6s (root span; run record 1.62s)`: the duration and which clock it is read from. */
 function durationField(run: Run): string {
-  const note = durationClockNote(run, formatDuration);
+  const note = durationClockNote(run, 'compact');
   return note ? `${formatDuration(run.durationMs)} (${note})` : formatDuration(run.durationMs);
 }
 

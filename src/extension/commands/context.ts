@@ -4,6 +4,7 @@ import type { Run, Span } from '../../model/types';
 import { revealInRunsView } from '../runsView/findNode';
 import { RunNode, SpanItemNode, StoreNode, type ViewNode } from '../runsView/nodes';
 import type { RunsTreeProvider } from '../runsView/runsTreeProvider';
+import type { SourceService } from '../source/sourceService';
 import type { StoreEntry, StoreRegistry } from '../stores/storeRegistry';
 
 export interface CommandContext {
@@ -11,6 +12,8 @@ export interface CommandContext {
   readonly registry: StoreRegistry;
   readonly provider: RunsTreeProvider;
   readonly view: vscode.TreeView<ViewNode>;
+  /** From span to code (made once in activate): Go to Source, locations, Span Details' button. */
+  readonly sources: SourceService;
 }
 
 /**

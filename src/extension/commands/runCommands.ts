@@ -19,7 +19,7 @@ export function registerRunCommands(ctx: CommandContext, reports: ReportDocument
     vscode.commands.registerCommand('spanlens.showSpan', (arg?: unknown) => {
       const node = arg ?? ctx.view.selection[0];
       if (!(node instanceof SpanItemNode)) return;
-      SpanDetailsPanel.show(ctx.extension, { storeId: node.entry.id, run: node.run, span: withoutChildren(node.span) });
+      SpanDetailsPanel.show(ctx, { storeId: node.entry.id, run: node.run, span: withoutChildren(node.span) });
     }),
 
     vscode.commands.registerCommand('spanlens.copyRunId', async (arg?: unknown) => {

@@ -2,7 +2,7 @@
  * Span.llm → ConversationView: the turns of an LLM call ready to show (system, input, output),
  * long texts cut to a preview, tool arguments pretty-printed, usage and cost as rows. Pure.
  */
-import { formatUsd } from '../../analysis/llmTotals';
+import { formatUsd } from '../../model/format';
 import { parseJsonSafe } from '../../enrich/llm/values';
 import { totalTokens, type LlmCall, type LlmMessage, type LlmToolCall } from '../../model/llm';
 import type { ConversationView, ToolCallView, TurnView } from '../../webview/protocol';

@@ -4,13 +4,14 @@
  * sends the page a plain view-model (never HTML) through the typed protocol.
  */
 import * as vscode from 'vscode';
-import type { Run, SourceRef, Span } from '../../model/types';
+import type { Run, Span } from '../../model/types';
 import { isPageMessage, SPAN_DETAILS_VIEW_TYPE, type HostMessage, type PageMessage } from '../../webview/protocol';
 import { hideContent } from '../../enrich/llm';
 import { config } from '../config';
 import { turnText } from './conversation';
 import { detailsHtml, makeNonce } from './html';
-import { openSourceAt, resolveSource, type SourceResolution } from './source';
+import type { SourceService } from '../source/sourceService';
+import type { SourceCheck } from '../source/spanSources';
 import { buildSpanDetailsView, DEFAULT_PROMPT_PREVIEW_LENGTH } from './viewModel';
 
 export interface SpanDetailsTarget {
@@ -19,8 +20,14 @@ export interface SpanDetailsTarget {
   span: Span;
 }
 
-/** Where a span happened in the workspace (extension/source resolves it): its `source` and the file. */
-export type SpanSourceLookup = (target: SpanDetailsTarget) => Promise<{ source: SourceRef; uri: vscode.Uri } | undefined>;
+/**
+ * What the panel is given at activation: the extension (its files) and the source service, which
+ * fills `span.source` for spans whose store records none (Flujo's tracebacks, step names) and opens it.
+ */
+export interface DetailsHost {
+  readonly extension: vscode.ExtensionContext;
+  readonly sources: Pick<SourceService, 'check' | 'open'>;
+}
 
 const TITLE = 'Span Details';
 const MAX_TITLE_NAME = 40;
@@ -39,15 +46,13 @@ function promptPreviewLength(): number {
 
 export class SpanDetailsPanel {
   private static instance: SpanDetailsPanel | undefined;
-  /** Set at activation: fills `span.source` for spans whose store records none (Flujo's tracebacks, step names). */
-  static sourceLookup: SpanSourceLookup | undefined;
 
   static get current(): SpanDetailsPanel | undefined {
     return SpanDetailsPanel.instance;
   }
 
   /** Shows `target` in the one details panel, creating it beside the editor if needed. */
-  static show(context: vscode.ExtensionContext, target: SpanDetailsTarget): void {
+  static show(host: DetailsHost, target: SpanDetailsTarget): void {
     let p = SpanDetailsPanel.instance;
     if (p) {
       // Keep the panel where the user put it; only bring it forward if it is behind another tab.
@@ -57,9 +62,9 @@ export class SpanDetailsPanel {
         SPAN_DETAILS_VIEW_TYPE,
         TITLE,
         { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-        webviewOptions(context),
+        webviewOptions(host.extension),
       );
-      p = new SpanDetailsPanel(context, panel);
+      p = new SpanDetailsPanel(host, panel);
     }
     void p.setTarget(target);
   }
@@ -68,15 +73,15 @@ export class SpanDetailsPanel {
    * Restores the panel after a window reload (call once from activate). It comes back empty:
    * the selection it showed belongs to a tree that is rebuilt from the stores.
    */
-  static registerSerializer(context: vscode.ExtensionContext): vscode.Disposable {
+  static registerSerializer(host: DetailsHost): vscode.Disposable {
     return vscode.window.registerWebviewPanelSerializer(SPAN_DETAILS_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel): Promise<void> {
         if (SpanDetailsPanel.instance) {
           panel.dispose(); // one panel only
           return;
         }
-        panel.webview.options = webviewOptions(context);
-        new SpanDetailsPanel(context, panel);
+        panel.webview.options = webviewOptions(host.extension);
+        new SpanDetailsPanel(host, panel);
       },
     });
   }
@@ -111,17 +116,17 @@ export class SpanDetailsPanel {
 
   private target: SpanDetailsTarget | undefined;
   /** Go-to-Source availability for `target.span.source`, once checked. */
-  private resolution: SourceResolution | undefined;
+  private resolution: SourceCheck<vscode.Uri> | undefined;
   /** Bumped per target, so a slow source check for an older selection is dropped. */
   private seq = 0;
   private readonly disposables: vscode.Disposable[] = [];
 
   private constructor(
-    context: vscode.ExtensionContext,
+    private readonly host: DetailsHost,
     private readonly panel: vscode.WebviewPanel,
   ) {
     SpanDetailsPanel.instance = this;
-    panel.webview.html = this.html(context);
+    panel.webview.html = this.html(host.extension);
     this.disposables.push(
       panel.onDidDispose(() => this.onDisposed()),
       panel.webview.onDidReceiveMessage((m: unknown) => {
@@ -152,16 +157,9 @@ export class SpanDetailsPanel {
     this.target = target;
     this.resolution = undefined;
     this.panel.title = `Span: ${shorten(target.span.name)}`;
-    const found = SpanDetailsPanel.sourceLookup ? await SpanDetailsPanel.sourceLookup(target).catch(() => undefined) : undefined;
+    const resolution = await this.host.sources.check(target);
     if (seq !== this.seq) return; // a newer selection won
-    if (found) target = { ...target, span: { ...target.span, source: found.source } };
-    const source = target.span.source;
-    const resolution: SourceResolution | undefined = found
-      ? { available: true, uri: found.uri }
-      : source
-        ? await resolveSource(source).catch((e: unknown) => ({ available: false as const, reason: String(e) }))
-        : undefined;
-    if (seq !== this.seq) return; // a newer selection won
+    if (resolution) target = { ...target, span: { ...target.span, source: resolution.source } };
     this.target = target;
     this.resolution = resolution;
     this.postCurrent();
@@ -233,15 +231,14 @@ export class SpanDetailsPanel {
     const t = this.target;
     const src = t?.span.source;
     if (!t || !src || t.span.id !== spanId) return; // the click raced a selection change
-    const r = this.resolution ?? (await resolveSource(src));
-    if (!r.available) {
-      void vscode.window.showWarningMessage(`Spanlens: cannot open ${src.path}: ${r.reason}`);
+    const r = this.resolution ?? (await this.host.sources.check(t));
+    if (!r?.available) {
+      void vscode.window.showWarningMessage(`Spanlens: cannot open ${src.path}: ${r ? r.reason : 'no location'}`);
       return;
     }
-    // Open in the editor group the panel is not in, so the details stay visible.
-    const column = this.panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
+    // Opens in an editor group the panel is not in, so the details stay visible.
     try {
-      await openSourceAt(r.uri, src, column);
+      await this.host.sources.open(r, { preview: false, preserveFocus: false });
     } catch (e) {
       void vscode.window.showErrorMessage(`Spanlens: cannot open ${r.uri.fsPath}: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -5,7 +5,7 @@
  */
 import { hideContent } from '../../enrich/llm';
 import { exceptionEvent } from '../../model/errors';
-import { formatDuration } from '../../model/format';
+import { formatDuration, formatOffset } from '../../model/format';
 import type { AttributeValue, Attributes, Run, Span, SpanEvent } from '../../model/types';
 import { toAttributeValue } from '../../model/value';
 import type {
@@ -182,12 +182,6 @@ function sourceView(span: Span, availability: ViewModelInput['sourceAvailability
 }
 
 // ---- formatting ----
-
-/** A start offset from the run's start: "+340 ms", "−2 ms"; durations as the sidebar shows them. */
-export function formatOffset(ms: number): string {
-  if (!Number.isFinite(ms)) return '';
-  return ms < 0 ? `−${formatDuration(-ms)}` : `+${formatDuration(ms)}`;
-}
 
 function storeLabel(storeId: string): string {
   const parts = storeId.split(/[\\/]/).filter((p) => p.length > 0);

@@ -2,21 +2,29 @@
 import * as vscode from 'vscode';
 import type { Status } from '../../model/types';
 
+/** Status → codicon: the tree's icons and the `$(…)` of labels (search picker) alike. */
+export const STATUS_CODICON: Record<Status, string> = {
+  ok: 'pass',
+  error: 'error',
+  running: 'sync~spin',
+  paused: 'debug-pause',
+  unset: 'circle-outline',
+};
+
+const STATUS_COLOR: Record<Status, string> = {
+  ok: 'testing.iconPassed',
+  error: 'testing.iconFailed',
+  running: 'charts.yellow',
+  paused: 'charts.yellow',
+  unset: 'testing.iconUnset',
+};
+
 export function statusIcon(status: Status): vscode.ThemeIcon {
-  switch (status) {
-    case 'ok':
-      return new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
-    case 'error':
-      return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
-    case 'running':
-      return new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.yellow'));
-    case 'paused':
-      return new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('charts.yellow'));
-    default:
-      return new vscode.ThemeIcon('circle-outline', new vscode.ThemeColor('testing.iconUnset'));
-  }
+  const s = Object.prototype.hasOwnProperty.call(STATUS_CODICON, status) ? status : 'unset';
+  return new vscode.ThemeIcon(STATUS_CODICON[s], new vscode.ThemeColor(STATUS_COLOR[s]));
 }
 
+/** Status → the views' word (the Testing view's passed/failed). */
 export const STATUS_WORD: Record<Status, string> = {
   ok: 'passed',
   error: 'failed',

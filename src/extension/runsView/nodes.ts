@@ -24,9 +24,11 @@ import { STATUS_WORD, statusIcon } from './icons';
 import { IdDeduper, loadMoreNodeId, messageNodeId, runNodeId, spanNodeId, storeNodeId } from './nodeIds';
 import { nodesOnErrorPaths } from './treeHelpers';
 
-/** What nodes need from the view: the registry, the filter and paging. */
+/** What nodes need from the view: the registry, span locations, the filter and paging. */
 export interface ViewContext {
   readonly registry: StoreRegistry;
+  /** Span locations (the source service, extension/source): tooltips, Go to Source on a row. */
+  readonly sources: SpanSourceHints;
   filter(): RunsFilter;
   /** Runs shown per store: pageSize × pages loaded. */
   runLimit(storeId: string): number;
@@ -63,18 +65,13 @@ export const CONTEXT = {
   action: 'action',
 } as const;
 
-/**
- * Source locations for span rows, provided by extension/source at activation; the view works
- * without (no location in tooltips, a click only opens Span Details).
- */
+/** Source locations for span rows: what the view asks of the source service (extension/source). */
 export interface SpanSourceHints {
   /** `pipelines/enrich.py:24 (guess)` when resolved, null when the span has none, undefined when not resolved yet. */
   label(entry: StoreEntry, run: Run, span: Span): string | null | undefined;
   /** Resolves a run's spans before its rows are built (a bounded wait: late answers refresh the rows). */
   prepare(entry: StoreEntry, run: Run, roots: readonly SpanNode[]): Promise<void>;
 }
-
-export const spanSourceHints: { current?: SpanSourceHints } = {};
 
 export abstract class ViewNode {
   abstract readonly id: string;
@@ -297,7 +294,7 @@ export class RunNode extends ViewNode {
     if (roots.length === 0) {
       return [MessageNode.info(this, `nospans|${this.run.id}`, this.run.status === 'running' ? 'No spans yet' : 'No spans recorded', 'info')];
     }
-    await spanSourceHints.current?.prepare(this.entry, this.run, roots).catch((err: unknown) => logError('Resolving span sources failed', err));
+    await this.ctx.sources.prepare(this.entry, this.run, roots).catch((err: unknown) => logError('Resolving span sources failed', err));
     this.noteTotals(roots);
     const onErrorPath = nodesOnErrorPaths(roots);
     const ids = new IdDeduper();
@@ -376,7 +373,7 @@ export class SpanItemNode extends ViewNode {
 
   /** Built when the row is hovered (TreeDataProvider.resolveTreeItem), not for every row listed. */
   tooltip(): vscode.MarkdownString {
-    const where = spanSourceHints.current?.label(this.entry, this.run, this.span) ?? undefined;
+    const where = this.ctx.sources.label(this.entry, this.run, this.span) ?? undefined;
     return spanTooltip(this.span, where);
   }
 
@@ -393,11 +390,11 @@ export class SpanItemNode extends ViewNode {
     const origin = originNote(s, parentSpan);
     item.description = origin ? `${spanDescription(s)} · ${origin}` : spanDescription(s);
     item.iconPath = statusIcon(s.status);
-    const where = spanSourceHints.current?.label(this.entry, this.run, s) ?? undefined;
+    const where = this.ctx.sources.label(this.entry, this.run, s) ?? undefined;
     if (where) item.contextValue = s.status === 'error' ? CONTEXT.spanFailedSrc : CONTEXT.spanSrc;
     else item.contextValue = s.status === 'error' ? CONTEXT.spanFailed : CONTEXT.span;
-    // With source features: details and, when the span has a location, its code (spanlens.openSpan).
-    item.command = { command: spanSourceHints.current ? 'spanlens.openSpan' : 'spanlens.showSpan', title: 'Show Span Details', arguments: [this] };
+    // Details and, when the span has a location, its code.
+    item.command = { command: 'spanlens.openSpan', title: 'Show Span Details', arguments: [this] };
     item.accessibilityInformation = { label: `${s.name || s.id}, ${STATUS_WORD[s.status]}, ${item.description}` };
     return item;
   }

@@ -9,6 +9,7 @@ import { config } from '../config';
 import { logError } from '../log';
 import { RUNS_VIEW_ID, type StoreEntry, type StoreRegistry } from '../stores/storeRegistry';
 import { heldBackSettings, heldBackText, onTrustGranted } from '../trust';
+import type { SourceService } from '../source/sourceService';
 import { RestrictedModeNode, RunNode, SPAN_PAGE_SIZE, SpanItemNode, StoreNode, type ViewContext, type ViewNode } from './nodes';
 
 const FILTER_KEY = 'spanlens.runsFilter';
@@ -35,6 +36,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ViewNode>, View
   constructor(
     readonly registry: StoreRegistry,
     private readonly memento: vscode.Memento,
+    readonly sources: SourceService,
   ) {
     this.current = parseFilter(memento.get(FILTER_KEY));
     this.disposables.push(
@@ -42,6 +44,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ViewNode>, View
       this.filterChanged,
       registry.onDidChangeStores(() => this.changed.fire(undefined)),
       registry.onDidChangeStore((e) => this.refreshStore(e)),
+      // Span locations that came too late for the rows: show them now.
+      sources.onDidResolveLate((e) => this.refreshStore(e)),
       onTrustGranted(() => this.changed.fire(undefined)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('spanlens.runs.pageSize')) this.changed.fire(undefined);

@@ -11,9 +11,10 @@ import { SpanDetailsPanel } from '../details/detailsPanel';
 import { errorMessage, logError } from '../log';
 import type { ViewNode } from '../runsView/nodes';
 import { findTreeNode } from '../runsView/findNode';
+import { STATUS_CODICON } from '../runsView/icons';
 import type { RunsTreeProvider } from '../runsView/runsTreeProvider';
 import { findSpanNode, withoutChildren } from '../runsView/treeHelpers';
-import { openLocation } from '../source/navigation';
+import type { SourceService } from '../source/sourceService';
 import type { StoreRegistry } from '../stores/storeRegistry';
 import type { SearchIndexManager } from './indexManager';
 
@@ -30,24 +31,14 @@ export interface SearchContext {
   registry: StoreRegistry;
   provider: RunsTreeProvider;
   view: vscode.TreeView<ViewNode>;
+  sources: SourceService;
   indexes: SearchIndexManager;
 }
 
 const PLACEHOLDER = 'Search runs and spans by id, name, error, attribute — filters: status:error name:score_* dur>500ms since:24h attr.key=value';
 
 function icon(h: SearchHit): string {
-  switch (h.status) {
-    case 'error':
-      return '$(error)';
-    case 'ok':
-      return '$(pass)';
-    case 'running':
-      return '$(sync~spin)';
-    case 'paused':
-      return '$(debug-pause)';
-    default:
-      return '$(circle-outline)';
-  }
+  return `$(${STATUS_CODICON[h.status] ?? STATUS_CODICON.unset})`;
 }
 
 
@@ -235,10 +226,10 @@ async function choose(ctx: SearchContext, hit: SearchHit): Promise<void> {
       return;
     }
     const target = { storeId: entry.id, run, span: withoutChildren(span) };
-    SpanDetailsPanel.show(ctx.extension, target);
-    // 3. Its source, where one is resolved (src/extension/source fills sourceLookup).
-    const loc = await SpanDetailsPanel.sourceLookup?.(target);
-    if (loc) await openLocation({ ...loc, via: 'recorded', recordedPath: loc.source.path }, { preview: true, preserveFocus: false });
+    SpanDetailsPanel.show(ctx, target);
+    // 3. Its source, where one is resolved.
+    const loc = await ctx.sources.resolve(target);
+    if (loc) await ctx.sources.open(loc, { preview: true, preserveFocus: false });
   } catch (e) {
     logError(`Opening search result ${hit.spanId ?? hit.runId} failed`, e);
     void vscode.window.showErrorMessage(`Spanlens: cannot open ${hit.name || hit.runId}: ${errorMessage(e)}`);

@@ -12,12 +12,12 @@ import {
   collectFailureCandidates,
   DEFAULT_SIMILARITY_THRESHOLD,
   findSimilarFailures,
-  ownFailures,
   runFailureText,
   similarityPercent,
   spanFailureText,
   type FailureCandidate,
 } from '../../analysis/similar';
+import { ownFailures } from '../../analysis/failures';
 import { formatStart } from '../../model/format';
 import type { Run, Span } from '../../model/types';
 import type { CommandContext } from '../commands/context';
@@ -193,7 +193,7 @@ async function openHit(ctx: CommandContext, hit: StoreCandidate): Promise<void> 
     void vscode.window.showInformationMessage(`Spanlens: run ${hit.run.name || hit.run.id} in ${entry.basename} has no spans to show.`);
     return;
   }
-  SpanDetailsPanel.show(ctx.extension, { storeId: entry.id, run: hit.run, span });
+  SpanDetailsPanel.show(ctx, { storeId: entry.id, run: hit.run, span });
   if (ctx.view.visible) await revealInRunsView(ctx.provider, ctx.view, entry, hit.run.id, span.id);
 }
 

@@ -10,13 +10,11 @@
 import * as vscode from 'vscode';
 import type { FailureSample } from '../../analysis/failures';
 import type { Run, Span } from '../../model/types';
+import type { CommandContext } from '../commands/context';
 import { config } from '../config';
 import { SpanDetailsPanel } from '../details/detailsPanel';
 import { errorMessage, logError } from '../log';
-import type { ViewNode } from '../runsView/nodes';
 import { revealInRunsView } from '../runsView/findNode';
-import type { RunsTreeProvider } from '../runsView/runsTreeProvider';
-import type { StoreRegistry } from '../stores/storeRegistry';
 import type { FailureIndex } from './failureIndex';
 import { failureLensTitle, failureLensTooltip, failurePickText, passingLensTitle } from './labels';
 
@@ -73,11 +71,7 @@ export class FailureCodeLensProvider implements vscode.CodeLensProvider, vscode.
   }
 }
 
-export interface FailurePickContext {
-  extension: vscode.ExtensionContext;
-  registry: StoreRegistry;
-  provider: RunsTreeProvider;
-  view: vscode.TreeView<ViewNode>;
+export interface FailurePickContext extends CommandContext {
   index: FailureIndex;
 }
 
@@ -122,7 +116,7 @@ async function openSample(ctx: FailurePickContext, s: FailureSample): Promise<vo
     void vscode.window.showWarningMessage(`Spanlens: run ${s.runId} (span ${s.spanName}) is no longer in ${entry.basename}.`);
     return;
   }
-  SpanDetailsPanel.show(ctx.extension, { storeId: entry.id, run, span });
+  SpanDetailsPanel.show(ctx, { storeId: entry.id, run, span });
   if (ctx.view.visible) await revealInRunsView(ctx.provider, ctx.view, entry, run.id, span.id);
 }
 

@@ -12,53 +12,14 @@ import { SpanDetailsPanel } from '../details/detailsPanel';
 import { errorMessage, logError } from '../log';
 import { SpanItemNode, type ViewNode } from '../runsView/nodes';
 import { withoutChildren } from '../runsView/treeHelpers';
-import type { SourceResolver, SpanLocation } from './sourceResolver';
+import type { SourceService } from './sourceService';
 
 /** On the first click (no details panel yet), how long the details wait for the source to open first. */
 const FIRST_CLICK_WAIT_MS = 600;
 
-export interface OpenOptions {
-  /** A preview tab (replaced by the next preview) rather than a pinned one. */
-  preview: boolean;
-  /** Keep the focus where it is (the tree) rather than in the editor. */
-  preserveFocus: boolean;
-  /** A group to keep showing too (the Trace Timeline the click came from). */
-  avoid?: vscode.ViewColumn;
-}
-
-/** The editor group for source: not the one showing Span Details (nor `avoid`). */
-function sourceColumn(avoid?: vscode.ViewColumn): vscode.ViewColumn {
-  const panelColumn = SpanDetailsPanel.current?.column;
-  if (avoid !== undefined) {
-    for (const c of [vscode.ViewColumn.One, vscode.ViewColumn.Two, vscode.ViewColumn.Three]) if (c !== avoid && c !== panelColumn) return c;
-  }
-  if (panelColumn === undefined) return vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One;
-  const active = vscode.window.activeTextEditor?.viewColumn;
-  if (active !== undefined && active !== panelColumn) return active;
-  return panelColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
-}
-
-/** Opens the location's file with the cursor at its line and column, the line centred. */
-export async function openLocation(loc: SpanLocation, opts: OpenOptions): Promise<vscode.TextEditor> {
-  const doc = await vscode.workspace.openTextDocument(loc.uri);
-  const line = Math.min(Math.max(0, loc.source.line - 1), Math.max(0, doc.lineCount - 1));
-  let character = (loc.source.column ?? 0) - 1;
-  if (character < 0) character = doc.lineAt(line).firstNonWhitespaceCharacterIndex; // no column: where the code starts
-  const pos = doc.validatePosition(new vscode.Position(line, character));
-  const range = new vscode.Range(pos, pos);
-  const editor = await vscode.window.showTextDocument(doc, {
-    viewColumn: sourceColumn(opts.avoid),
-    selection: range,
-    preview: opts.preview,
-    preserveFocus: opts.preserveFocus,
-  });
-  editor.revealRange(range, vscode.TextEditorRevealType.InCenter);
-  return editor;
-}
-
 export interface NavigationContext {
   extension: vscode.ExtensionContext;
-  resolver: SourceResolver;
+  sources: SourceService;
   view: vscode.TreeView<ViewNode>;
 }
 
@@ -102,9 +63,9 @@ export function registerNavigation(ctx: NavigationContext): vscode.Disposable[] 
     const { storeId, run, span } = spanTarget(node);
     clickSeq++;
     try {
-      const loc = await ctx.resolver.resolve(storeId, run.id, span);
+      const loc = await ctx.sources.resolve({ storeId, run, span });
       if (!loc) return noLocation(span);
-      await openLocation(loc, { preview: false, preserveFocus: false });
+      await ctx.sources.open(loc, { preview: false, preserveFocus: false });
     } catch (e) {
       logError(`Go to Source of span ${span.id} failed`, e);
       void vscode.window.showErrorMessage(`Spanlens: cannot open the source of '${span.name}': ${errorMessage(e)}`);
@@ -124,10 +85,10 @@ export function registerNavigation(ctx: NavigationContext): vscode.Disposable[] 
     }
     const seq = ++clickSeq;
     if (!config.goToSourceOnClick()) {
-      SpanDetailsPanel.show(ctx.extension, target);
+      SpanDetailsPanel.show(ctx, target);
       return;
     }
-    const found = ctx.resolver.resolve(target.storeId, target.run.id, target.span);
+    const found = ctx.sources.resolve(target);
     try {
       if (!SpanDetailsPanel.current && avoid === undefined) {
         // First click: the code takes the main editor group and the details open beside it, as
@@ -137,15 +98,15 @@ export function registerNavigation(ctx: NavigationContext): vscode.Disposable[] 
           clearTimeout(timer),
         );
         if (seq !== clickSeq) return;
-        if (early) await openLocation(early, { preview: true, preserveFocus: true, avoid });
-        SpanDetailsPanel.show(ctx.extension, target);
+        if (early) await ctx.sources.open(early, { preview: true, preserveFocus: true, avoid });
+        SpanDetailsPanel.show(ctx, target);
         if (early) return;
       } else {
-        SpanDetailsPanel.show(ctx.extension, target);
+        SpanDetailsPanel.show(ctx, target);
       }
       const loc = await found;
       if (!loc || seq !== clickSeq) return;
-      await openLocation(loc, { preview: true, preserveFocus: true, avoid });
+      await ctx.sources.open(loc, { preview: true, preserveFocus: true, avoid });
     } catch (e) {
       // The details are open either way; a file that vanished is worth a line in the log, not a toast.
       logError(`Opening the source of span ${target.span.id} failed`, e);

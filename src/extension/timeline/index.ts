@@ -54,7 +54,7 @@ export function registerTimeline(ctx: CommandContext): vscode.Disposable[] {
     registry: ctx.registry,
     openSpan: (target, avoid) => openSpanFromTab(ctx, target, avoid),
     followSpan: async (entry, run, span) => {
-      if (SpanDetailsPanel.current) SpanDetailsPanel.show(ctx.extension, { storeId: entry.id, run, span });
+      if (SpanDetailsPanel.current) SpanDetailsPanel.show(ctx, { storeId: entry.id, run, span });
       if (ctx.view.visible) await revealInRunsView(ctx.provider, ctx.view, entry, run.id, span.id);
     },
   };

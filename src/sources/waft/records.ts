@@ -1,3 +1,4 @@
+import { parseTraceback } from '../../model/errors';
 import { toAttributeValue, valueText } from '../../model/value';
 import type { AttributeValue, Attributes, SourceRef, SpanError, Status } from '../../model/types';
 import { findFileRefs } from '../../resolve/fileRef';
@@ -97,7 +98,8 @@ export function parseWaftTimestamp(v: unknown): number | undefined {
 
 /**
  * waft stores `str(exception)`: the message only. Where the text is a Python traceback
- * (some callers pass `traceback.format_exc()`), its last line gives the type and message.
+ * (some callers pass `traceback.format_exc()`), model/errors reads it: the exception line gives
+ * the type, and the message is the rest of it with the lines below it (a message of several lines).
  * A traceback kept in `data` or `metadata` (`traceback`, `stack`) becomes the stack.
  */
 export function waftError(r: WaftRecord): SpanError | undefined {
@@ -119,26 +121,9 @@ export function waftError(r: WaftRecord): SpanError | undefined {
   return e;
 }
 
-const TRACEBACK_HEAD = 'Traceback (most recent call last):';
-/** `ValueError: msg`, `pkg.mod.CustomError: msg`, a bare `KeyboardInterrupt`: a class name, capitalised. */
-const EXC_LINE = /^((?:[A-Za-z_]\w*\.)*[A-Z]\w*)(?::\s?(.*))?$/;
-
+/** A traceback read by model/errors, keeping a message's further lines (waft stores them as raised). */
 function fromTraceback(text: string): SpanError | undefined {
-  const at = text.indexOf(TRACEBACK_HEAD);
-  if (at < 0) return undefined;
-  const lines = text.slice(at).split(/\r?\n/);
-  // The exception line is the last unindented `Class: message` line (frames and source lines
-  // are indented); a message of several lines runs on below it.
-  for (let i = lines.length - 1; i > 0; i--) {
-    const l = lines[i]!;
-    if (l.trim() === '' || /^\s/.test(l)) continue;
-    const m = EXC_LINE.exec(l.trimEnd());
-    if (!m) continue;
-    const message = [m[2] ?? '', ...lines.slice(i + 1)].join('\n').trim();
-    const before = text.slice(0, at).trim();
-    return { type: m[1]!, message: message || before || m[1]!, stack: text.trim() };
-  }
-  return { message: text.slice(0, at).trim() || lines[lines.length - 1]!.trim() || 'error', stack: text.trim() };
+  return parseTraceback(text, { keepMessageLines: true });
 }
 
 const STACK_KEYS = ['traceback', 'stack', 'stacktrace', 'exception.stacktrace'];

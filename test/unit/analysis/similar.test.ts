@@ -5,12 +5,12 @@ import {
   findSimilarFailures,
   jaccard,
   normalizeFailureText,
-  ownFailures,
   runCandidates,
   runFailureText,
   similarityPercent,
   wordSet,
 } from '../../../src/analysis/similar';
+import { ownFailures } from '../../../src/analysis/failures';
 import type { Span } from '../../../src/model/types';
 import { memStore } from '../cli/mem-store';
 import { run, span } from './helpers';

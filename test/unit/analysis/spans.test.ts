@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { patternMatcher } from '../../../src/analysis/glob';
+import { textMatcher } from '../../../src/analysis/search/query';
 import { filterSpans, nameMatcher } from '../../../src/analysis/spans';
 import { span } from './helpers';
 
@@ -46,5 +48,19 @@ describe('filterSpans', () => {
 
   it('lets * match across a newline in a name', () => {
     expect(nameMatcher('a*b')('a\nb')).toBe(true);
+  });
+});
+
+describe('patternMatcher: the one "glob when it has wildcards, else substring" rule', () => {
+  it('spans --name and search share it; only search reads ? as a wildcard, only attr.k= is exact', () => {
+    expect(['score_a', 'x_score_a', 'score'].map(patternMatcher('score_*'))).toEqual([true, false, false]);
+    expect(['a score b', 'x'].map(patternMatcher('score'))).toEqual([true, false]);
+    // `?` is text for spans --name, one character for search.
+    expect(nameMatcher('step?')('step?')).toBe(true);
+    expect(nameMatcher('step?')('step1')).toBe(false);
+    expect(textMatcher('step?')('step1')).toBe(true);
+    expect(textMatcher('500', true)('1500')).toBe(false);
+    expect(textMatcher('500')('1500')).toBe(true);
+    expect(patternMatcher('a?c', { single: true, exact: true })('abc')).toBe(true);
   });
 });

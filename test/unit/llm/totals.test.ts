@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatTokens, formatUsd, llmSummary, llmTotals, totalsSummary } from '../../../src/analysis/llmTotals';
+import { formatTokens, llmSummary, llmTotals, totalsSummary } from '../../../src/analysis/llmTotals';
+import { formatUsd } from '../../../src/model/format';
 import { spanDescription } from '../../../src/extension/format';
 import type { LlmCall } from '../../../src/model/llm';
 import type { Span } from '../../../src/model/types';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorCause, parseErrorText, errorText } from '../../../src/model/errors';
+import { errorCause, parseErrorText, parseTraceback, errorText } from '../../../src/model/errors';
 import { failureText, findSimilarFailures } from '../../../src/analysis/similar';
 
 const TB = [
@@ -30,6 +30,41 @@ describe('parseErrorText', () => {
     expect(parseErrorText('Note: retry later')).toEqual({ message: 'Note: retry later' });
     expect(parseErrorText('Agent execution failed: TimeoutError: 30s')).toEqual({ message: 'Agent execution failed: TimeoutError: 30s' });
     expect(parseErrorText('')).toEqual({ message: '' });
+  });
+
+  it('keepMessageLines (waft): the exception line is the last unindented class line, the lines below it its message', () => {
+    const chained = [
+      TB,
+      '',
+      'During handling of the above exception, another exception occurred:',
+      '',
+      'Traceback (most recent call last):',
+      '  File "/app/a.py", line 5, in f',
+      '    raise app.errors.ParseError("could not parse\\nthe second line")',
+      'app.errors.ParseError: could not parse',
+      'the second line',
+      '  indented third line',
+    ].join('\n');
+    expect(parseErrorText(chained, { keepMessageLines: true })).toEqual({
+      type: 'app.errors.ParseError',
+      message: 'could not parse\nthe second line\n  indented third line',
+      stack: chained,
+    });
+    // Without the option the last line is the exception (one line): none names a class here.
+    expect(parseErrorText(chained)).toEqual({ message: 'indented third line', stack: chained });
+    // A bare class and a one-line traceback read the same either way.
+    const bare = 'Traceback (most recent call last):\n  File "x.py", line 1, in <module>\nKeyboardInterrupt';
+    expect(parseErrorText(bare, { keepMessageLines: true })).toEqual({ type: 'KeyboardInterrupt', message: 'KeyboardInterrupt', stack: bare });
+    expect(parseErrorText(TB, { keepMessageLines: true })).toEqual(parseErrorText(TB));
+    // No class line after the header: the last line is the message.
+    const cut = 'Traceback (most recent call last):\n  File "x.py", line 1, in <module>\nsomething went wrong';
+    expect(parseErrorText(cut, { keepMessageLines: true })).toEqual({ message: 'something went wrong', stack: cut });
+  });
+
+  it('parseTraceback reads a traceback and nothing else', () => {
+    expect(parseTraceback(TB)).toEqual({ type: 'KeyError', message: "'income'", stack: TB });
+    expect(parseTraceback('ValueError: empty')).toBeUndefined();
+    expect(parseTraceback(`  ${TB}\n\n`)).toEqual({ type: 'KeyError', message: "'income'", stack: TB });
   });
 
   it("keeps a loop's wording, drops the agent wrapper inside it; its cause is the body's error", () => {

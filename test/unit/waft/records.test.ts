@@ -54,6 +54,14 @@ describe('waft records', () => {
     expect(waftError(rec({ status: 'success' }))).toBeUndefined();
   });
 
+  it('errors: text before a traceback is read as every store’s is (model/errors): the caught exception, its cause', () => {
+    expect(waftError(rec({ status: 'error', error: `RuntimeError: step failed:\n${TB}` }))).toEqual({
+      type: 'RuntimeError',
+      message: 'step failed: ValueError: bad 12',
+      stack: TB,
+    });
+  });
+
   it('a line without trace_id or span_id is not a span', () => {
     expect(toWaftRecord({ trace_id: 't', operation: 'x' }, 0)).toBeUndefined();
     expect(toWaftRecord({ span_id: 's' }, 0)).toBeUndefined();

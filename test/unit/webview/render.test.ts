@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildSpanDetailsView } from '../../../src/extension/details/viewModel';
-import { EMPTY_MESSAGE, formatCost, formatCount, renderDetails, renderEmpty } from '../../../src/webview/render';
+import { formatCount, formatUsd } from '../../../src/model/format';
+import { EMPTY_MESSAGE, renderDetails, renderEmpty } from '../../../src/webview/render';
 import { initialState, toggleSection, toggleValue, type UiState } from '../../../src/webview/state';
 import { find, findAll, h, textContent, toDom, type DomFactory, type VElement, type VNode } from '../../../src/webview/vdom';
 import type { Span } from '../../../src/model/types';
@@ -281,10 +282,10 @@ describe('renderDetails', () => {
 describe('number formatting', () => {
   it('formats counts and cost', () => {
     expect(formatCount(1234567)).toBe('1,234,567');
-    expect(formatCost(0.0023)).toBe('$0.0023');
-    expect(formatCost(0)).toBe('$0.00');
-    expect(formatCost(12.5)).toBe('$12.50');
-    expect(formatCost(0.1)).toBe('$0.10');
+    expect(formatUsd(0.0023)).toBe('$0.0023');
+    expect(formatUsd(0)).toBe('$0.00');
+    expect(formatUsd(12.5)).toBe('$12.50');
+    expect(formatUsd(0.1)).toBe('$0.10');
   });
 });
 

@@ -5,13 +5,12 @@ import {
   extractError,
   extractIo,
   extractUsage,
-  formatOffset,
   lookup,
   MAX_IO_CHARS,
   naturalCompare,
   sanitizePreviewLength,
 } from '../../../src/extension/details/viewModel';
-import { formatDuration } from '../../../src/model/format';
+import { formatDuration, formatOffset } from '../../../src/model/format';
 import type { SpanEvent } from '../../../src/model/types';
 import { makeRun, makeSpan } from './helpers';
 
