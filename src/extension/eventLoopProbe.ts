@@ -2,7 +2,10 @@
  * How long the extension host's event loop stalls, logged to Output › Spanlens when the
  * environment asks (SPANLENS_EVENT_LOOP_PROBE=1): what `npm run bench -- exthost` reads to show
  * that opening and indexing a big store never pauses the editor. Off by default: it costs a timer.
+ * SPANLENS_CPU_PROFILE=FILE also writes a CPU profile of the first seconds (what paused it).
  */
+import * as fs from 'fs';
+import * as inspector from 'inspector';
 import { monitorEventLoopDelay, performance } from 'perf_hooks';
 import * as vscode from 'vscode';
 import { log } from './log';
@@ -34,15 +37,16 @@ export function startEventLoopProbe(env: NodeJS.ProcessEnv = process.env): vscod
     h.reset();
     longest = 0;
   }, WINDOW_MS);
-  if (env.SPANLENS_CPU_PROFILE) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const inspector = require('inspector') as typeof import('inspector');
+  const profile = env.SPANLENS_CPU_PROFILE;
+  if (profile) {
+    // What ran when it paused: a CPU profile of the host's first SPANLENS_CPU_PROFILE_MS (DevTools reads it).
     const session = new inspector.Session();
     session.connect();
     session.post('Profiler.enable', () => session.post('Profiler.start'));
     setTimeout(() => {
       session.post('Profiler.stop', (err, res) => {
-        if (!err) require('fs').writeFileSync(env.SPANLENS_CPU_PROFILE!, JSON.stringify(res.profile));
+        if (!err) fs.writeFileSync(profile, JSON.stringify(res.profile));
+        session.disconnect();
       });
     }, Number(env.SPANLENS_CPU_PROFILE_MS ?? 45000));
   }

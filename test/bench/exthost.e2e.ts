@@ -7,7 +7,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { extensionLog, launch, logEntries, openSearch, openViewContainer, type VscodeSession } from '../e2e/harness';
+import { profileStartEpochMs, stretchesWith } from './cpuProfile';
+import { extensionLog, RESULTS_DIR, launch, logEntries, openSearch, openViewContainer, type VscodeSession } from '../e2e/harness';
 
 const STORE_DIR = process.env.BENCH_EXTHOST_STORE ?? '';
 const EXT = 'spanlens.spanlens';
@@ -63,7 +64,11 @@ describe('the extension host while a 1M-span store opens and is indexed', () => 
       }
       const env: Record<string, string> = { SPANLENS_EVENT_LOOP_PROBE: '1' };
       if (mode === 'in-process') env.SPANLENS_ENGINE_IN_PROCESS = '1';
-      if (process.env.PROF) { env.SPANLENS_CPU_PROFILE = `/tmp/exthost-${mode}.cpuprofile`; }
+      // A CPU profile of the extension host's first 45 s tells which pauses ran Spanlens code and
+      // which were the host's own (VS Code's port finder, other extensions, GC between our tasks).
+      const profile = path.join(ws, `exthost-${mode}.cpuprofile`);
+      env.SPANLENS_CPU_PROFILE = profile;
+      env.SPANLENS_CPU_PROFILE_MS = '45000';
       const vs = await launch({ workspace: ws, name: `exthost-${mode}`, env, settings: { 'spanlens.maxStoreSizeMB': 4096 } });
       try {
         await vs.waitForActivation();
@@ -80,6 +85,7 @@ describe('the extension host while a 1M-span store opens and is indexed', () => 
         // Two more probe windows, so the one the index finished in is logged.
         await new Promise((r) => setTimeout(r, 2500));
         await vs.page.keyboard.press('Escape');
+        for (let i = 0; i < 120 && !fs.existsSync(profile); i++) await new Promise((r) => setTimeout(r, 500));
         const all = probeLines(vs);
         const idle = all.filter((l) => l.at > idleFrom + 1000 && l.at <= started);
         const lines = all.filter((l) => l.at > started && l.at <= doneAt + 2000);
@@ -87,6 +93,19 @@ describe('the extension host while a 1M-span store opens and is indexed', () => 
         expect(idle.length).toBeGreaterThan(0);
         figures.push(summary(`${label}, idle`, idle));
         figures.push(summary(`${label}, open + index`, lines, `   (${indexed.replace(/^Indexed \S+ for search: /, '')})`));
+        if (fs.existsSync(profile)) {
+          const t0 = profileStartEpochMs(profile);
+          const [worst] = stretchesWith(profile, 'dist/extension.js', started - t0, doneAt - t0);
+          const activation = stretchesWith(profile, 'dist/extension.js', 0, idleFrom - t0)[0];
+          figures.push(
+            `  ${''.padEnd(26)} of which Spanlens code: longest stretch ${worst ? `${worst.durationMs.toFixed(0)} ms (${worst.top})` : '0 ms'} while the store opened and was indexed` +
+              (activation ? `; ${activation.durationMs.toFixed(0)} ms at activation (${activation.top})` : ''),
+          );
+          // Kept beside the e2e logs: open in DevTools' Performance panel to see the rest.
+          fs.copyFileSync(profile, path.join(RESULTS_DIR, 'logs', `exthost-${mode}.cpuprofile`));
+        } else {
+          figures.push(`  ${''.padEnd(26)} (no CPU profile written)`);
+        }
       } finally {
         await vs.close();
         fs.rmSync(ws, { recursive: true, force: true });
