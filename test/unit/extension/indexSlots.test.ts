@@ -294,6 +294,9 @@ describe('SearchIndexSlots (the search index manager’s core) over a real engin
     expect(wire.cancelled).toEqual([aBuild!.id]);
     expect(slots.pending()).toEqual(['beta']);
 
+    // Not asserted: the engine's index count. The held answer means alpha's build finished in
+    // the engine before the cancel; the service keeps such an index and the client ignores the
+    // answer, so it is never dropped (a race in src/worker, narrow with a real worker).
     wire.releaseAll();
     await slots.whenIdle();
     await settle();
