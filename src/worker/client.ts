@@ -68,6 +68,8 @@ export interface RequestOptions {
 export class EngineClient {
   private transport: Transport | undefined;
   private readonly pending = new Map<number, Pending>();
+  /** Requests cancelled here whose answer may still come: an index built meanwhile is dropped then. */
+  private readonly cancelled = new Set<number>();
   private nextId = 1;
   private hideLlmContent = false;
   private readonly stopListeners = new Set<(why: string) => void>();
@@ -97,6 +99,7 @@ export class EngineClient {
         const err = new StoreError(`the Spanlens engine stopped (${why}) — the stores are read again`);
         for (const p of this.pending.values()) p.reject(err);
         this.pending.clear();
+        this.cancelled.clear();
         if (!this.disposed) for (const l of this.stopListeners) l(why);
       },
     );
@@ -107,7 +110,10 @@ export class EngineClient {
 
   private received(m: FromWorker): void {
     const p = this.pending.get(m.id);
-    if (!p) return;
+    if (!p) {
+      if (m.kind !== 'progress' && this.cancelled.delete(m.id) && m.kind === 'result') this.dropLateIndex(m.value);
+      return;
+    }
     if (m.kind === 'progress') {
       p.onProgress?.(m.value);
       return;
@@ -134,6 +140,7 @@ export class EngineClient {
       const id = this.nextId++;
       const onAbort = (): void => {
         if (!this.pending.delete(id)) return;
+        this.cancelled.add(id);
         if (this.pending.size === 0) t.hold?.(false);
         t.post({ kind: 'cancel', id });
         reject(abortError());
@@ -156,6 +163,16 @@ export class EngineClient {
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       t.post({ kind: 'request', id, request });
     });
+  }
+
+  /**
+   * The answer to a cancelled index build or update that the engine finished before it saw the
+   * cancel: nobody holds that index, so it is freed at once.
+   */
+  private dropLateIndex(value: unknown): void {
+    const v = value as { handle?: unknown; kind?: unknown; index?: { handle?: unknown } } | undefined;
+    const handle = typeof v?.handle === 'number' ? v.handle : v?.kind === 'updated' && typeof v.index?.handle === 'number' ? v.index.handle : undefined;
+    if (handle !== undefined && this.transport) this.transport.post({ kind: 'request', id: this.nextId++, request: { type: 'indexDrop', index: handle } });
   }
 
   /** `spanlens.llm.hideContent`: every store in the worker reads it on each query. */

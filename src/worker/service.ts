@@ -5,6 +5,7 @@
  */
 import { applyUpdate, buildIndex, planUpdate, searchIndexes, type SearchIndex } from '../analysis/search/search';
 import { openStore } from '../sources/open';
+import { throwIfAborted } from '../sources/scanTurn';
 import type { RunQuery, SpanSummaryQuery, TraceStore } from '../sources/types';
 import { runStoreOp } from './ops';
 import {
@@ -120,6 +121,8 @@ export class EngineService {
       }
       case 'indexBuild': {
         const ix = await buildIndex(this.store(r.store), { signal, onProgress: (n) => this.post({ kind: 'progress', id, value: n }) });
+        // Cancelled while it finished: nobody will hold it (the host drops one that still crosses the cancel).
+        throwIfAborted(signal);
         return { value: this.keepIndex(ix) };
       }
       case 'indexUpdate': {
@@ -129,7 +132,11 @@ export class EngineService {
         let out: UpdateOutcome;
         if (plan === undefined) out = { kind: 'same' };
         else if (plan === 'rebuild') out = { kind: 'rebuild' };
-        else out = { kind: 'updated', index: this.keepIndex(await applyUpdate(old, store, plan, { signal })), changedRuns: plan.replaced.size };
+        else {
+          const ix = await applyUpdate(old, store, plan, { signal });
+          throwIfAborted(signal);
+          out = { kind: 'updated', index: this.keepIndex(ix), changedRuns: plan.replaced.size };
+        }
         return { value: out };
       }
       case 'indexSearch': {

@@ -294,13 +294,13 @@ describe('SearchIndexSlots (the search index manager’s core) over a real engin
     expect(wire.cancelled).toEqual([aBuild!.id]);
     expect(slots.pending()).toEqual(['beta']);
 
-    // Not asserted: the engine's index count. The held answer means alpha's build finished in
-    // the engine before the cancel; the service keeps such an index and the client ignores the
-    // answer, so it is never dropped (a race in src/worker, narrow with a real worker).
+    // The held answer means alpha's build finished in the engine before the cancel reached it:
+    // the client drops the index that answer names, so the engine holds only beta's.
     wire.releaseAll();
     await slots.whenIdle();
     await settle();
     expect(slots.ready().map((ix) => ix.store)).toEqual([b.id]);
+    expect([...wire.liveIndexes]).toEqual([slots.ready()[0]!.handle]);
     expect(await spansFound('alpha_step_1')).toEqual([]);
     expect(await spansFound('beta_step_1')).toEqual(['beta-t1']);
     expect(slots.errorOf(a.id)).toBeUndefined();
