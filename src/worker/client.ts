@@ -9,8 +9,8 @@ import type { SearchOptions, SearchResult } from '../analysis/search/search';
 import { abortError } from '../sources/scanTurn';
 import { StoreError, type RunQuery, type SearchDoc, type SpanSummaryQuery, type StoreFormat, type TraceStore } from '../sources/types';
 import type { Run, Span, SpanNameGroup, SpanSummary } from '../model/types';
-import { runStoreOp } from './ops';
-import type { FromWorker, IndexInfo, OpenResult, OpenSpec, Request, Results, StoreMethod, StoreOp, StoreOps, StoreProps, ToWorker, WireError } from './protocol';
+import { compareRuns, runStoreOp } from './ops';
+import type { FromWorker, IndexInfo, OpenResult, OpenSpec, Request, Results, RunsCompared, StoreMethod, StoreOp, StoreOps, StoreProps, ToWorker, WireError } from './protocol';
 import { EngineService } from './service';
 
 /** A way to reach an engine service: a worker thread, or (tests, no worker bundle) this thread. */
@@ -347,6 +347,25 @@ export class RemoteTraceStore implements TraceStore {
 export function storeOp<K extends StoreOp>(store: TraceStore, op: K, args: Parameters<StoreOps[K]>): Promise<ReturnType<StoreOps[K]>> {
   if (store instanceof RemoteTraceStore) return store.op(op, args);
   return runStoreOp(store, op, args) as Promise<ReturnType<StoreOps[K]>>;
+}
+
+/**
+ * Two runs read and aligned (analysis/diff): in the engine when both stores live in the same one,
+ * else here. A run no longer in its store keeps `fallback` (as it was when picked).
+ */
+export function compareStoredRuns(
+  a: { store: TraceStore; runId: string; fallback?: Run },
+  b: { store: TraceStore; runId: string; fallback?: Run },
+): Promise<RunsCompared> {
+  if (a.store instanceof RemoteTraceStore && b.store instanceof RemoteTraceStore && a.store.engine === b.store.engine) {
+    const engine = a.store.engine;
+    try {
+      return engine.request({ type: 'diff', a: { ...a, store: a.store.handleFor(engine) }, b: { ...b, store: b.store.handleFor(engine) } });
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+  }
+  return compareRuns(a, b);
 }
 
 /** A search index living in the engine: its counts here, its contents there. */

@@ -5,10 +5,11 @@
 import { nameRunStats, ownFailures } from '../analysis/failures';
 import { computeLayout } from '../analysis/timeline/layout';
 import { buildSpanTree } from '../analysis/tree';
-import type { Span } from '../model/types';
+import { diffRuns } from '../analysis/diff/align';
+import type { Run, Span } from '../model/types';
 import { withoutChildren } from '../model/walk';
-import type { SpanSummaryQuery, TraceStore } from '../sources/types';
-import type { FlatTimelineLayout, StoreOp, StoreOps } from './protocol';
+import { StoreError, type SpanSummaryQuery, type TraceStore } from '../sources/types';
+import type { FlatTimelineLayout, RunsCompared, StoreOp, StoreOps } from './protocol';
 
 type Async<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<R> : never };
 
@@ -22,7 +23,25 @@ export function storeOps(store: TraceStore): Async<StoreOps> {
       for (let i = 0; i < layout.spans.length; i++) spans[i] = withoutChildren(layout.spans[i]!);
       return { ...layout, spans };
     },
+    span: async (runId: string, spanId: string) => (await store.getSpans(runId)).find((s) => s.id === spanId),
   };
+}
+
+/**
+ * Two runs read (the newest reading of each; a run no longer listed keeps `fallback`) and aligned
+ * by path of names (analysis/diff): what the Compare tab shows.
+ */
+export async function compareRuns(
+  a: { store: TraceStore; runId: string; fallback?: Run },
+  b: { store: TraceStore; runId: string; fallback?: Run },
+): Promise<RunsCompared> {
+  const read = async (side: typeof a): Promise<{ run: Run; spans: Span[] }> => {
+    const found = (await side.store.findRuns(side.runId)).find((r) => r.id === side.runId) ?? side.fallback;
+    if (!found) throw new StoreError(`${side.store.id}: no run with id '${side.runId}'`, side.store.id);
+    return { run: found, spans: await side.store.getSpans(side.runId) };
+  };
+  const [ra, rb] = await Promise.all([read(a), read(b)]);
+  return { diff: diffRuns(ra.run, ra.spans, rb.run, rb.spans) };
 }
 
 /** An op named in a message, with its arguments as they arrived. */
@@ -35,5 +54,7 @@ export function runStoreOp(store: TraceStore, op: StoreOp, args: readonly unknow
       return ops.ownFailures(String(args[0]));
     case 'timelineLayout':
       return ops.timelineLayout(String(args[0]));
+    case 'span':
+      return ops.span(String(args[0]), String(args[1]));
   }
 }

@@ -5,6 +5,7 @@
  * host. Everything that crosses is structured-cloned: flat data only (no span trees — cloning is
  * recursive, and a tree is as deep as the data), and no functions.
  */
+import type { RunDiff } from '../analysis/diff/align';
 import type { NameRunStats } from '../analysis/failures';
 import type { SearchResult } from '../analysis/search/search';
 import type { TimelineLayout } from '../analysis/timeline/layout';
@@ -48,6 +49,21 @@ export interface StoreOps {
   ownFailures(runId: string): Span[];
   /** A run's timeline layout (analysis/timeline computeLayout over its span tree), its spans flat. */
   timelineLayout(runId: string): FlatTimelineLayout;
+  /** One span of a run (what a click on a row of a big run opens), without the rest crossing. */
+  span(runId: string, spanId: string): Span | undefined;
+}
+
+/** One side of a comparison: a run of a store open in the engine. */
+export interface DiffSideSpec {
+  store: number;
+  runId: string;
+  /** The run as it was picked: kept when the store no longer lists it. */
+  fallback?: Run;
+}
+
+/** Two runs read and aligned (analysis/diff diffRuns): the runs as read now, and their rows. */
+export interface RunsCompared {
+  diff: RunDiff;
 }
 export type StoreOp = keyof StoreOps;
 
@@ -100,6 +116,8 @@ export type Request =
   | { type: 'indexUpdate'; store: number; index: number }
   | { type: 'indexSearch'; indexes: number[]; query: string; limit?: number }
   | { type: 'indexDrop'; index: number }
+  /** Two runs (of one store or two) read and aligned. */
+  | { type: 'diff'; a: DiffSideSpec; b: DiffSideSpec }
   | { type: 'settings'; hideLlmContent: boolean };
 
 /** What each request resolves to. */
@@ -113,6 +131,7 @@ export interface Results {
   indexUpdate: UpdateOutcome;
   indexSearch: SearchResult;
   indexDrop: void;
+  diff: RunsCompared;
   settings: void;
 }
 

@@ -7,7 +7,7 @@ import { applyUpdate, buildIndex, planUpdate, searchIndexes, type SearchIndex } 
 import { openStore } from '../sources/open';
 import { throwIfAborted } from '../sources/scanTurn';
 import type { RunQuery, SpanSummaryQuery, TraceStore } from '../sources/types';
-import { runStoreOp } from './ops';
+import { compareRuns, runStoreOp } from './ops';
 import {
   OPTIONAL_METHODS,
   type FromWorker,
@@ -151,6 +151,10 @@ export class EngineService {
       case 'indexDrop':
         this.indexes.delete(r.index);
         return { value: undefined };
+      case 'diff':
+        return {
+          value: await compareRuns({ ...r.a, store: this.store(r.a.store) }, { ...r.b, store: this.store(r.b.store) }),
+        };
     }
   }
 

@@ -5,7 +5,8 @@
  * pair is re-read (a run still running), the comparison is made again and the page keeps its place.
  */
 import * as vscode from 'vscode';
-import { diffRuns, type RunDiff } from '../../analysis/diff/align';
+import type { RunDiff } from '../../analysis/diff/align';
+import { compareStoredRuns, storeOp } from '../../worker/client';
 import { encodeCompare, rowDetail } from '../../analysis/diff/encode';
 import { formatStart } from '../../model/format';
 import type { Run, Span } from '../../model/types';
@@ -46,7 +47,6 @@ function title(a: Run, b: Run): string {
 export class ComparePanel {
   private static readonly panels = new Map<string, ComparePanel>();
   private diff: RunDiff | undefined;
-  private spans: { a: Map<string, Span>; b: Map<string, Span> } = { a: new Map(), b: new Map() };
   private readonly disposables: vscode.Disposable[] = [];
   /** Reads both runs, one reading at a time; a store change meanwhile reads once more after it. */
   private readonly reloads = new Coalescer(() => this.read(), {
@@ -131,19 +131,17 @@ export class ComparePanel {
   /** Reads both runs (the newest reading of each) and sends the aligned rows. */
   private async read(): Promise<void> {
     try {
-      const read = async (s: CompareSide): Promise<{ run: Run; spans: Span[] }> => {
-        await this.host.registry.ensureOpen(s.entry, 'window');
-        return this.host.registry.query(s.entry, async (store) => {
-          const run = (await store.findRuns(s.run.id)).find((r) => r.id === s.run.id) ?? s.run;
-          return { run, spans: await store.getSpans(s.run.id) };
-        });
-      };
-      const [ra, rb] = await Promise.all([read(this.a), read(this.b)]);
-      this.a = { ...this.a, run: ra.run };
-      this.b = { ...this.b, run: rb.run };
-      this.spans = { a: new Map(ra.spans.map((s) => [s.id, s])), b: new Map(rb.spans.map((s) => [s.id, s])) };
-      this.diff = diffRuns(ra.run, ra.spans, rb.run, rb.spans);
-      this.panel.title = title(ra.run, rb.run);
+      await Promise.all([this.host.registry.ensureOpen(this.a.entry, 'window'), this.host.registry.ensureOpen(this.b.entry, 'window')]);
+      // Read and aligned in the engine's worker: two runs of 100,000 spans never pause the editor.
+      const { diff } = await this.host.registry.query(this.a.entry, (sa) =>
+        this.host.registry.query(this.b.entry, (sb) =>
+          compareStoredRuns({ store: sa, runId: this.a.run.id, fallback: this.a.run }, { store: sb, runId: this.b.run.id, fallback: this.b.run }),
+        ),
+      );
+      this.a = { ...this.a, run: diff.a };
+      this.b = { ...this.b, run: diff.b };
+      this.diff = diff;
+      this.panel.title = title(diff.a, diff.b);
       this.post({ type: 'data', data: encodeCompare(this.diff, { a: this.a.entry.basename, b: this.b.entry.basename }) });
     } catch (e) {
       logError('Compare Runs: reading the runs failed', e);
@@ -168,9 +166,10 @@ export class ComparePanel {
       case 'open': {
         const row = this.diff?.rows[m.row];
         const side = m.side === 'a' ? row?.a : row?.b;
-        const span = side ? (m.side === 'a' ? this.spans.a : this.spans.b).get(side.spanId) : undefined;
-        if (!span) return;
+        if (!side) return;
         const s = m.side === 'a' ? this.a : this.b;
+        const span = await this.host.registry.query(s.entry, (store) => storeOp(store, 'span', [s.run.id, side.spanId]));
+        if (!span) return;
         await this.host.openSpan({ storeId: s.entry.id, run: s.run, span }, this.panel.viewColumn);
         return;
       }

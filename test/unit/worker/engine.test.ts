@@ -6,10 +6,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { nameRunStats, ownFailures } from '../../../src/analysis/failures';
+import { diffRuns } from '../../../src/analysis/diff/align';
 import { buildIndex, searchIndexes } from '../../../src/analysis/search/search';
 import { openStore } from '../../../src/sources/open';
 import { StoreError, type SearchDoc, type TraceStore } from '../../../src/sources/types';
-import { EngineClient, inProcessTransport, RemoteTraceStore, storeOp, type Transport } from '../../../src/worker/client';
+import { compareStoredRuns, EngineClient, inProcessTransport, RemoteTraceStore, storeOp, type Transport } from '../../../src/worker/client';
 import { workerTransport } from '../../../src/worker/thread';
 import { makeLlmFiles } from '../llm/helpers';
 
@@ -132,6 +133,21 @@ for (const [label, transport] of transports) {
       expect(Array.from(flat.depth)).toEqual(Array.from(here.depth));
       expect(flat.spans.map((s) => s.id)).toEqual(here.spans.map((s) => s.id));
       expect(flat.spans.every((s) => !('children' in s))).toBe(true);
+    });
+
+    it('compares two runs in the engine as diffRuns does here; one span crosses alone', async () => {
+      const all = await local.listRuns();
+      const failed = all.find((r) => r.status === 'error');
+      const ok = all.find((r) => r.status !== 'error' && r.spanCount > 1);
+      const there = await compareStoredRuns({ store: remote, runId: failed!.id }, { store: remote, runId: ok!.id });
+      const here = diffRuns(failed!, await local.getSpans(failed!.id), ok!, await local.getSpans(ok!.id));
+      expect(there.diff).toEqual(here);
+      // A run the store no longer lists keeps the run as it was picked.
+      const gone = { ...ok!, id: 'run_gone' };
+      await expect(compareStoredRuns({ store: remote, runId: failed!.id }, { store: remote, runId: 'run_gone', fallback: gone })).rejects.toBeInstanceOf(StoreError);
+      const spans = await local.getSpans(failed!.id);
+      expect(await storeOp(remote, 'span', [failed!.id, spans.at(-1)!.id])).toEqual(spans.at(-1));
+      expect(await storeOp(remote, 'span', [failed!.id, 'no-such-span'])).toBeUndefined();
     });
 
     it('builds and searches a search index in the engine, as searchIndexes does here', async () => {
