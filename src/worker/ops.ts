@@ -3,6 +3,7 @@
  * caller's thread for any other. Only the result crosses to the extension host.
  */
 import { nameRunStats, ownFailures } from '../analysis/failures';
+import { collectFailureCandidates } from '../analysis/similar';
 import { computeLayout } from '../analysis/timeline/layout';
 import { buildSpanTree } from '../analysis/tree';
 import { diffRuns } from '../analysis/diff/align';
@@ -24,6 +25,7 @@ export function storeOps(store: TraceStore): Async<StoreOps> {
       return { ...layout, spans };
     },
     span: async (runId: string, spanId: string) => (await store.getSpans(runId)).find((s) => s.id === spanId),
+    failureCandidates: () => collectFailureCandidates(store),
   };
 }
 
@@ -56,5 +58,7 @@ export function runStoreOp(store: TraceStore, op: StoreOp, args: readonly unknow
       return ops.timelineLayout(String(args[0]));
     case 'span':
       return ops.span(String(args[0]), String(args[1]));
+    case 'failureCandidates':
+      return ops.failureCandidates();
   }
 }

@@ -7,6 +7,7 @@
  */
 import type { RunDiff } from '../analysis/diff/align';
 import type { NameRunStats } from '../analysis/failures';
+import type { FailureCandidate } from '../analysis/similar';
 import type { SearchResult } from '../analysis/search/search';
 import type { TimelineLayout } from '../analysis/timeline/layout';
 import type { Run, Span, SpanNameGroup, SpanSummary } from '../model/types';
@@ -51,6 +52,8 @@ export interface StoreOps {
   timelineLayout(runId: string): FlatTimelineLayout;
   /** One span of a run (what a click on a row of a big run opens), without the rest crossing. */
   span(runId: string, spanId: string): Span | undefined;
+  /** The store's newest failures as Find Similar Failures compares them (analysis/similar). */
+  failureCandidates(): FailureCandidate[];
 }
 
 /** One side of a comparison: a run of a store open in the engine. */

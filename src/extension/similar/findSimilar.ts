@@ -9,7 +9,6 @@
  */
 import * as vscode from 'vscode';
 import {
-  collectFailureCandidates,
   DEFAULT_SIMILARITY_THRESHOLD,
   findSimilarFailures,
   runFailureText,
@@ -18,6 +17,7 @@ import {
   type FailureCandidate,
 } from '../../analysis/similar';
 import { ownFailures } from '../../analysis/failures';
+import { storeOp } from '../../worker/client';
 import { formatStart } from '../../model/format';
 import type { Run, Span } from '../../model/types';
 import type { CommandContext } from '../commands/context';
@@ -61,7 +61,8 @@ export function registerFindSimilar(ctx: CommandContext): vscode.Disposable[] {
   const candidatesOf = (entry: StoreEntry): Promise<FailureCandidate[]> => {
     const hit = cache.get(entry.id);
     if (hit && hit.version === entry.version) return hit.candidates;
-    const candidates = registry.query(entry, (s) => collectFailureCandidates(s));
+    // Read in the engine's worker: only the candidates cross, not the failed runs' spans.
+    const candidates = registry.query(entry, (s) => storeOp(s, 'failureCandidates', []));
     candidates.catch(() => cache.delete(entry.id));
     cache.set(entry.id, { version: entry.version, candidates });
     return candidates;

@@ -7,6 +7,7 @@ import * as path from 'path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { nameRunStats, ownFailures } from '../../../src/analysis/failures';
 import { diffRuns } from '../../../src/analysis/diff/align';
+import { collectFailureCandidates } from '../../../src/analysis/similar';
 import { buildIndex, searchIndexes } from '../../../src/analysis/search/search';
 import { openStore } from '../../../src/sources/open';
 import { StoreError, type SearchDoc, type TraceStore } from '../../../src/sources/types';
@@ -148,6 +149,7 @@ for (const [label, transport] of transports) {
       const spans = await local.getSpans(failed!.id);
       expect(await storeOp(remote, 'span', [failed!.id, spans.at(-1)!.id])).toEqual(spans.at(-1));
       expect(await storeOp(remote, 'span', [failed!.id, 'no-such-span'])).toBeUndefined();
+      expect(await storeOp(remote, 'failureCandidates', [])).toEqual(await collectFailureCandidates(local));
     });
 
     it('builds and searches a search index in the engine, as searchIndexes does here', async () => {
