@@ -3,6 +3,7 @@
  * there, never on the extension host's own thread. Settings the engine reads are sent to it; if it
  * dies (out of memory on a huge store, say), the stores that were open are read again in a new one.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { EngineClient, inProcessTransport } from '../worker/client';
@@ -16,6 +17,7 @@ export function startEngine(env: NodeJS.ProcessEnv = process.env): { engine: Eng
   const inProcess = env.SPANLENS_ENGINE_IN_PROCESS === '1';
   const engine = new EngineClient(() => (inProcess ? inProcessTransport() : workerTransport(file)));
   if (inProcess) log().info('The engine runs in the extension host (SPANLENS_ENGINE_IN_PROCESS=1)');
+  else if (!fs.existsSync(file)) log().warn(`${file} is missing: the engine runs in the extension host (rebuild or reinstall Spanlens)`);
   engine.setHideLlmContent(config.llmHideContent());
   const subs = [
     vscode.workspace.onDidChangeConfiguration((e) => {
