@@ -67,8 +67,9 @@ export class Coalescer {
   request(delayMs: number = this.delayMs): void {
     if (this.disposed) return;
     if (this.running) {
-      // The latest request's wait applies to the run that follows (as a restarted timer would).
-      this.again = { delayMs };
+      // The soonest wait asked for applies to the run that follows: a later, longer request (a
+      // catch-up in minutes) must not push back a change that wants reading now.
+      this.again = { delayMs: Math.min(this.again?.delayMs ?? Infinity, delayMs) };
       return;
     }
     if (this.timer !== undefined) {

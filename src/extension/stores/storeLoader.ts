@@ -95,8 +95,14 @@ export class StoreLoader<E extends StoreEntry> {
       this.loads.set(entry, coalescer);
     }
     // A read asked for while one is under way goes with the first one's progress, as one read.
-    if (!coalescer.busy && !coalescer.pending) this.progress.set(entry, progress);
-    return coalescer.runNow();
+    if (!coalescer.busy && !coalescer.pending) {
+      this.progress.set(entry, progress);
+      return coalescer.runNow();
+    }
+    // Under way, or waiting out the gap after a read: join it (one more read after the gap),
+    // never cut the gap short — a store that keeps changing is read at most every "its cost".
+    if (coalescer.busy) coalescer.request(0);
+    return coalescer.whenIdle();
   }
 
   private live(entry: E): boolean {

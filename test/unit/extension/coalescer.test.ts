@@ -159,6 +159,17 @@ describe('Coalescer', () => {
     expect(g.starts).toEqual([0, 10]);
   });
 
+  it('a longer request during a run does not push back a sooner one (a catch-up in minutes vs a change now)', async () => {
+    const g = gatedJob();
+    const c = new Coalescer(g.job, { delayMs: 750 });
+    void c.runNow();
+    c.request(10);
+    c.request(300_000);
+    g.finish();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(g.starts).toEqual([0, 10]);
+  });
+
   it('a failing run is reported and does not stop the next', async () => {
     const errors: unknown[] = [];
     let n = 0;

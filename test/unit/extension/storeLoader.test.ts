@@ -106,6 +106,28 @@ describe('StoreLoader', () => {
     expect(h.disk.opened).toHaveLength(2);
   });
 
+  it('a reload asked for while the gap runs joins it instead of cutting it short', async () => {
+    const h = harness({ gapMs: 80 });
+    h.disk.put('/a.db', RUNS);
+    const a = h.entry('/a.db');
+    h.disk.gated = true;
+    const first = h.loader.ensureOpen(a, 'none');
+    await settle();
+    void h.loader.reload(a, 'none');
+    h.disk.release();
+    await settle();
+    // In the gap now: the watcher's next look asks again; the gap still stands.
+    const joined = h.loader.reload(a, 'none');
+    await settle();
+    expect(h.disk.pending).toHaveLength(0);
+    await new Promise((r) => setTimeout(r, 120));
+    expect(h.disk.pending).toHaveLength(1);
+    h.disk.release();
+    await first;
+    await joined;
+    expect(h.disk.opened).toHaveLength(2);
+  });
+
   it('a store that cannot be read is in error; the others open as ever', async () => {
     const h = harness();
     h.disk.put('/good.db', RUNS);
