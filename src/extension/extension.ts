@@ -27,6 +27,9 @@ import { registerPostgresCommands } from './stores/postgresCommands';
 import { RUNS_VIEW_ID, StoreRegistry } from './stores/storeRegistry';
 import { StoreWatcher } from './stores/storeWatcher';
 
+/** Two engine stops within this long: the second is not followed by re-reading every store. */
+const ENGINE_RESTART_WINDOW_MS = 5 * 60_000;
+
 /** Delay before stores are read for the status bar: start-up belongs to the editor. */
 const BACKGROUND_READ_DELAY_MS = 2000;
 
@@ -36,8 +39,20 @@ export function activate(context: vscode.ExtensionContext): void {
   if (probe) context.subscriptions.push(probe);
   const { engine, disposable: engineDisposable } = startEngine();
   const registry = new StoreRegistry(engine, context.workspaceState, context.secrets);
-  // A dead engine took its stores with it: every store that was read is read again (in a new one).
-  engine.onDidStop(() => {
+  // A dead engine took its stores with it: every store that was read is read again (in a new
+  // one) — once. An engine that dies again soon (a store too big for its memory) is not restarted
+  // in a loop: the stores say they were closed, and Refresh reads them again when the user asks.
+  const stops: number[] = [];
+  engine.onDidStop((why) => {
+    const now = Date.now();
+    stops.push(now);
+    while (stops.length > 0 && now - stops[0]! > ENGINE_RESTART_WINDOW_MS) stops.shift();
+    if (stops.length > 1) {
+      void vscode.window.showWarningMessage(
+        `Spanlens: the engine stopped again (${why}). The stores were not read again; use Refresh on a store to try. Output › Spanlens has the details.`,
+      );
+      return;
+    }
     for (const e of registry.list()) if (e.touched) void registry.reload(e, 'none', true);
   });
   // From span to code, one service for every surface: handed to the view, the panels and the commands.

@@ -94,12 +94,6 @@ export interface TraceStore {
    */
   hiddenByWindow?(query?: RunQuery): Promise<WindowHidden>;
   /**
-   * How many runs `listRuns(query)` would return (limit and offset aside), without building
-   * them: the status bar's failure count on every change. Optional: callers fall back to
-   * `listRuns(query).length`.
-   */
-  countRuns?(query?: RunQuery): Promise<number>;
-  /**
    * For a store whose kind is `incremental` (waft, OTLP lines): read what was appended since the
    * last read, so the next queries see it without a reopen. Absent where a change means reopening.
    */

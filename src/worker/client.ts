@@ -68,8 +68,8 @@ export interface RequestOptions {
 export class EngineClient {
   private transport: Transport | undefined;
   private readonly pending = new Map<number, Pending>();
-  /** Requests cancelled here whose answer may still come: an index built meanwhile is dropped then. */
-  private readonly cancelled = new Set<number>();
+  /** Requests cancelled here whose answer may still come, by type: an index built meanwhile is dropped then. */
+  private readonly cancelled = new Map<number, Request['type']>();
   private nextId = 1;
   private hideLlmContent = false;
   private readonly stopListeners = new Set<(why: string) => void>();
@@ -78,6 +78,11 @@ export class EngineClient {
   private disposed = false;
 
   constructor(private readonly makeTransport: () => Transport) {}
+
+  /** Whether it was shut down (its stores and indexes went with it). */
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
 
   /** Listens for the engine stopping unexpectedly (its stores are gone with it). */
   onDidStop(fn: (why: string) => void): { dispose(): void } {
@@ -111,7 +116,10 @@ export class EngineClient {
   private received(m: FromWorker): void {
     const p = this.pending.get(m.id);
     if (!p) {
-      if (m.kind !== 'progress' && this.cancelled.delete(m.id) && m.kind === 'result') this.dropLateIndex(m.value);
+      const type = m.kind === 'progress' ? undefined : this.cancelled.get(m.id);
+      if (type === undefined) return;
+      this.cancelled.delete(m.id);
+      if (m.kind === 'result' && (type === 'indexBuild' || type === 'indexUpdate')) this.dropLateIndex(m.value);
       return;
     }
     if (m.kind === 'progress') {
@@ -140,7 +148,7 @@ export class EngineClient {
       const id = this.nextId++;
       const onAbort = (): void => {
         if (!this.pending.delete(id)) return;
-        this.cancelled.add(id);
+        this.cancelled.set(id, request.type);
         if (this.pending.size === 0) t.hold?.(false);
         t.post({ kind: 'cancel', id });
         reject(abortError());
@@ -170,6 +178,7 @@ export class EngineClient {
    * cancel: nobody holds that index, so it is freed at once.
    */
   private dropLateIndex(value: unknown): void {
+    // An indexBuild answers IndexInfo, an indexUpdate an UpdateOutcome.
     const v = value as { handle?: unknown; kind?: unknown; index?: { handle?: unknown } } | undefined;
     const handle = typeof v?.handle === 'number' ? v.handle : v?.kind === 'updated' && typeof v.index?.handle === 'number' ? v.index.handle : undefined;
     if (handle !== undefined && this.transport) this.transport.post({ kind: 'request', id: this.nextId++, request: { type: 'indexDrop', index: handle } });
@@ -335,8 +344,13 @@ export class RemoteTraceStore implements TraceStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.engine.generation !== this.generation) return;
-    await this.engine.request({ type: 'close', store: this.handle });
+    if (this.engine.generation !== this.generation || this.engine.isDisposed) return;
+    try {
+      await this.engine.request({ type: 'close', store: this.handle });
+    } catch (e) {
+      // Shut down meanwhile (the window closing): the worker's end freed it.
+      if (!this.engine.isDisposed) throw e;
+    }
   }
 }
 

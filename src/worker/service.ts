@@ -65,6 +65,10 @@ export class EngineService {
         ({ value, props }) => this.post(props ? { kind: 'result', id: msg.id, value, props } : { kind: 'result', id: msg.id, value }),
         (e: unknown) => this.post({ kind: 'error', id: msg.id, error: toWireError(e) }),
       )
+      // An answer that cannot be sent (cloning it failed) is an error for that request, never an
+      // unhandled rejection that would end the worker and every store in it.
+      .catch((e: unknown) => this.post({ kind: 'error', id: msg.id, error: toWireError(e) }))
+      .catch(() => undefined)
       .finally(() => this.running.delete(msg.id));
   }
 

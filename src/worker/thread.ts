@@ -24,6 +24,11 @@ export function workerTransport(file: string): Transport {
       w.on('message', (m: FromWorker) => onMessage(m));
       w.on('error', (e) => exit(e instanceof Error ? e.message : String(e)));
       w.on('exit', (code) => exit(`exit code ${code}`));
+      // A message that cannot be read cannot be matched to its request: the engine is restarted.
+      w.on('messageerror', () => {
+        exit('a message from it could not be read');
+        void w.terminate();
+      });
       // An idle engine must not keep a process alive (client.ts holds it while requests wait).
       w.unref();
     },

@@ -97,12 +97,15 @@ export class StoreCatalog<E extends StoreEntry> {
     const found = new Set(result.ids);
     const hidden = this.hiddenPaths();
     let changed = false;
+    // The list is brought up to date without a pause (closing a store waits for the engine, and a
+    // newer search may finish meanwhile); the dropped stores are closed after.
+    const closing: Array<Promise<void>> = [];
     for (const [id, c] of result.connections) {
       found.add(id);
       const e = this.entries.get(id);
       // A changed connection (name, sinceDays): its entry is dropped here and made anew below.
       if (e && JSON.stringify(e.postgres) !== JSON.stringify(c)) {
-        await this.drop(e);
+        closing.push(this.drop(e));
         changed = true;
       }
     }
@@ -118,11 +121,12 @@ export class StoreCatalog<E extends StoreEntry> {
       if (e.discovered && !found.has(e.id)) {
         e.setListed({ discovered: false });
         changed = true;
-        if (!e.added) await this.drop(e);
+        if (!e.added) closing.push(this.drop(e));
       }
     }
     this.deps.info?.(`Found ${found.size} trace store(s) in the workspace`);
     if (changed) this.deps.changed();
+    await Promise.all(closing);
   }
 
   /** Adds a store the user picked; un-hides it when it had been removed. */
@@ -172,10 +176,11 @@ export class StoreCatalog<E extends StoreEntry> {
     return e;
   }
 
-  private async drop(entry: E): Promise<void> {
+  /** Takes the entry off the list at once (before any await); resolves when its store is closed. */
+  private drop(entry: E): Promise<void> {
     this.entries.delete(entry.id);
     entry.setListed({ added: false, discovered: false });
-    await this.deps.dropped(entry);
+    return this.deps.dropped(entry);
   }
 
   private addedPaths(): string[] {
