@@ -2,7 +2,7 @@
  * A run's LLM totals from its spans' `llm` (filled by src/enrich/llm): how many calls, tokens in,
  * out and in all, and the cost where the store recorded one. Never estimated.
  */
-import { formatUsd } from '../model/format';
+import { formatUsd, formatCount } from '../model/format';
 import { totalTokens, type LlmCall } from '../model/llm';
 
 export interface LlmTotals {
@@ -36,7 +36,7 @@ export function llmTotals(spans: Iterable<{ llm?: LlmCall }>): LlmTotals | undef
 export function formatTokens(n: number): string {
   if (n >= 1_000_000) return `${(n / 1_000_000).toFixed(n >= 10_000_000 ? 0 : 1)}M tok`;
   if (n >= 10_000) return `${Math.round(n / 1000)}k tok`;
-  return `${n.toLocaleString('en-US')} tok`;
+  return `${formatCount(n)} tok`;
 }
 
 /** One line for a span's LLM call: "gpt-4o · 1,230 tok · $0.0042". */

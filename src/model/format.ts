@@ -60,7 +60,21 @@ export function formatOffset(ms: number | undefined, style: DurationStyle = 'tex
 
 /** `1234567` → `1,234,567`; fractions to two places. A fixed locale: the same text on every machine. */
 export function formatCount(n: number): string {
+  // Safe integers are grouped by hand: the first toLocaleString of a process loads ICU's data
+  // (~10 ms), a pause the extension host would take on its first progress message.
+  if (Number.isSafeInteger(n)) return groupThousands(n);
   return Number.isInteger(n) ? n.toLocaleString('en-US') : n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+}
+
+/** 1234567 → "1,234,567" (as toLocaleString('en-US') writes it). */
+function groupThousands(n: number): string {
+  const digits = String(Math.abs(n));
+  let out = '';
+  for (let i = 0; i < digits.length; i++) {
+    if (i > 0 && (digits.length - i) % 3 === 0) out += ',';
+    out += digits[i];
+  }
+  return n < 0 ? `-${out}` : out;
 }
 
 /** "$0.0042", "$1.25": a cost in US dollars, cents always shown, small sums to six places. */

@@ -1,3 +1,4 @@
+import { formatCount } from '../../model/format';
 import { pushAll } from '../../model/arrays';
 /**
  * `spanlens show`: the LLM calls of a run as text — each call's model, usage and cost, then its
@@ -40,10 +41,10 @@ function call(s: Span, llm: LlmCall, full: boolean): string[] {
   if (summary) facts.push(summary);
   if (llm.provider !== undefined) facts.push(llm.provider);
   const u = llm.usage;
-  if (u?.inputTokens !== undefined) facts.push(`in ${u.inputTokens.toLocaleString('en-US')}`);
-  if (u?.outputTokens !== undefined) facts.push(`out ${u.outputTokens.toLocaleString('en-US')}`);
-  if (u?.cacheReadTokens !== undefined) facts.push(`cache read ${u.cacheReadTokens.toLocaleString('en-US')}`);
-  if (u?.reasoningTokens !== undefined) facts.push(`reasoning ${u.reasoningTokens.toLocaleString('en-US')}`);
+  if (u?.inputTokens !== undefined) facts.push(`in ${formatCount(u.inputTokens)}`);
+  if (u?.outputTokens !== undefined) facts.push(`out ${formatCount(u.outputTokens)}`);
+  if (u?.cacheReadTokens !== undefined) facts.push(`cache read ${formatCount(u.cacheReadTokens)}`);
+  if (u?.reasoningTokens !== undefined) facts.push(`reasoning ${formatCount(u.reasoningTokens)}`);
   if (llm.finishReasons) facts.push(`finish ${llm.finishReasons.join(',')}`);
   const out = [`${statusMark(s.status)} ${clean(s.name)}  span ${clean(s.id)}`, `    ${clean(facts.join(' · '))}`];
   if (llm.contentHidden) out.push('    (content hidden: SPANLENS_HIDE_CONTENT)');

@@ -2,7 +2,7 @@
  * Span.llm → ConversationView: the turns of an LLM call ready to show (system, input, output),
  * long texts cut to a preview, tool arguments pretty-printed, usage and cost as rows. Pure.
  */
-import { formatUsd } from '../../model/format';
+import { formatUsd, formatCount } from '../../model/format';
 import { parseJsonSafe } from '../../enrich/llm/values';
 import { totalTokens, type LlmCall, type LlmMessage, type LlmToolCall } from '../../model/llm';
 import type { ConversationView, ToolCallView, TurnView } from '../../webview/protocol';
@@ -107,17 +107,13 @@ function turn(s: Source, previewLength: number, budget: { left: number }): TurnV
   return t;
 }
 
-function fmt(n: number): string {
-  return Number.isInteger(n) ? n.toLocaleString('en-US') : n.toLocaleString('en-US', { maximumFractionDigits: 2 });
-}
-
 export function buildConversationView(llm: LlmCall, previewLength: number): ConversationView {
   const budget = { left: INLINE_TOTAL_CHARS };
   const turns = sources(llm).map((s) => turn(s, previewLength, budget));
   const u = llm.usage;
   const usage: ConversationView['usage'] = [];
   const row = (label: string, n: number | undefined, testid: string) => {
-    if (n !== undefined) usage.push({ label, value: fmt(n), testid });
+    if (n !== undefined) usage.push({ label, value: formatCount(n), testid });
   };
   row('Input tokens', u?.inputTokens, 'llm-tokens-input');
   row('Output tokens', u?.outputTokens, 'llm-tokens-output');

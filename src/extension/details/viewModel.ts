@@ -5,7 +5,7 @@
  */
 import { hideContent } from '../../enrich/llm';
 import { exceptionEvent } from '../../model/errors';
-import { formatDuration, formatOffset } from '../../model/format';
+import { formatDuration, formatOffset, formatCount } from '../../model/format';
 import type { AttributeValue, Attributes, Run, Span, SpanEvent } from '../../model/types';
 import { toAttributeValue } from '../../model/value';
 import type {
@@ -214,7 +214,7 @@ export function attributeRows(attrs: Attributes): AttributeRow[] {
     .map((key) => {
       let value = stringifyValue(attrs[key]);
       if (value.length > MAX_IO_CHARS) {
-        value = `${value.slice(0, MAX_IO_CHARS)}\n… (${(value.length - MAX_IO_CHARS).toLocaleString('en-US')} more characters not shown)`;
+        value = `${value.slice(0, MAX_IO_CHARS)}\n… (${formatCount(value.length - MAX_IO_CHARS)} more characters not shown)`;
       }
       const lines = value.split('\n');
       const long = value.length > LONG_VALUE_CHARS || lines.length > LONG_VALUE_LINES;

@@ -5,6 +5,7 @@
  * first workspace folder), which the Runs view lists like any other store and re-reads as spans
  * arrive — the receiver is a producer of files, not a special path into the views.
  */
+import { formatCount } from '../../model/format';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { RECEIVER_DIR_PATH } from '../../sources/storeFiles';
@@ -166,7 +167,7 @@ export class ReceiverController implements vscode.Disposable {
     const r = this.receiver;
     if (!r) return;
     const n = r.stats.spans;
-    this.item.text = `$(radio-tower) OTLP :${r.port} · ${n.toLocaleString('en-US')} span${n === 1 ? '' : 's'}`;
+    this.item.text = `$(radio-tower) OTLP :${r.port} · ${formatCount(n)} span${n === 1 ? '' : 's'}`;
     const tip = new vscode.MarkdownString();
     tip.appendMarkdown(`**Spanlens OTLP receiver**\n\n`);
     tip.appendMarkdown(`Listening on \`${r.url}\`\n\n`);

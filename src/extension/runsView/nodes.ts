@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { llmSummary, llmTotals, totalsSummary, type LlmTotals } from '../../analysis/llmTotals';
 import { toRunQuery } from '../../analysis/runs';
 import { errorText } from '../../model/errors';
-import { durationClockNote, formatAgo, formatBytes, formatDuration, formatTimestamp } from '../../model/format';
+import { durationClockNote, formatAgo, formatBytes, formatDuration, formatTimestamp, formatCount } from '../../model/format';
 import { originLabel, originNote, timesPlaced } from '../../model/origin';
 import { isPlainWordFor } from '../../model/status';
 import type { Run, Span, SpanNode } from '../../model/types';
@@ -343,7 +343,7 @@ function runTooltip(r: Run, totals?: LlmTotals): vscode.MarkdownString {
   tip.appendMarkdown(`Duration: ${r.status === 'running' ? 'running' : formatDuration(r.durationMs)}${clock ? ` (${clock})` : ''} · Spans: ${r.spanCount}`);
   if (totals) {
     tip.appendMarkdown('\n\nLLM: ');
-    tip.appendText(`${totalsSummary(totals)} (in ${totals.inputTokens.toLocaleString('en-US')}, out ${totals.outputTokens.toLocaleString('en-US')})`);
+    tip.appendText(`${totalsSummary(totals)} (in ${formatCount(totals.inputTokens)}, out ${formatCount(totals.outputTokens)})`);
     if (totals.models.length > 0) tip.appendMarkdown(` · ${totals.models.map((m) => inlineCode(m)).join(', ')}`);
   }
   if (r.error) {
@@ -459,7 +459,7 @@ export class LoadMoreSpansNode extends ViewNode {
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
-    item.description = `${this.shown.toLocaleString('en-US')} of ${this.total.toLocaleString('en-US')} spans shown`;
+    item.description = `${formatCount(this.shown)} of ${formatCount(this.total)} spans shown`;
     item.iconPath = new vscode.ThemeIcon('ellipsis');
     item.contextValue = CONTEXT.loadMoreSpans;
     item.tooltip = `Show the next ${SPAN_PAGE_SIZE} spans (all of them are on the run's Trace Timeline)`;

@@ -7,6 +7,7 @@
  * The slots and their scheduling are indexSlots.ts (no 'vscode'); this is its facade: the
  * registry's events, the setting that changes what an index holds, progress.
  */
+import { formatCount } from '../../model/format';
 import * as vscode from 'vscode';
 import type { SearchOptions, SearchResult } from '../../analysis/search/search';
 import type { RemoteSearchIndex } from '../../worker/client';
@@ -88,7 +89,7 @@ function withBuildProgress(
       },
       (progress, token) => {
         token.onCancellationRequested(() => abort.abort());
-        return build((n) => progress.report({ message: `${n.toLocaleString('en-US')} spans` }));
+        return build((n) => progress.report({ message: `${formatCount(n)} spans` }));
       },
     ),
   );

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { FIELD_WORD } from '../../analysis/search/rank';
 import type { SearchHit, SearchResult } from '../../analysis/search/search';
-import { formatAgo, formatDuration } from '../../model/format';
+import { formatAgo, formatDuration, formatCount } from '../../model/format';
 import { SpanDetailsPanel } from '../details/detailsPanel';
 import { errorMessage, logError } from '../log';
 import type { ViewNode } from '../runsView/nodes';
@@ -89,7 +89,7 @@ export function resultItems(r: SearchResult, multiStore: boolean): Item[] {
   // Group headers are items, not separators: a QuickPick hides separators while the box has text.
   const header = (title: string, shown: number, total: number, icon: string): Item => ({
     label: `$(${icon})`,
-    description: `${title} — ${total > shown ? `best ${shown} of ${total.toLocaleString('en-US')}` : total}`,
+    description: `${title} — ${total > shown ? `best ${shown} of ${formatCount(total)}` : total}`,
     alwaysShow: true,
   });
   if (r.runs.length > 0) {

@@ -47,6 +47,10 @@ describe('counts and costs', () => {
   it('counts: thousands separated, fractions to two places, the same for the CLI and the webview', () => {
     expect([formatCount(1_234_567), formatCount(12), formatCount(-4500), formatCount(1234.5678)]).toEqual(['1,234,567', '12', '-4,500', '1,234.57']);
     expect(cli.formatCount(1_234_567)).toBe('1,234,567');
+    // Grouped by hand (no ICU start-up), as toLocaleString('en-US') groups them.
+    for (const n of [0, 7, 999, 1000, 99_999, 100_000, 123_456_789, -1, -1000, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER]) {
+      expect(formatCount(n), String(n)).toBe(n.toLocaleString('en-US'));
+    }
   });
 
   it('costs: cents always, small sums to six places', () => {
