@@ -59,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const sources = new SourceService();
   const provider = new RunsTreeProvider(registry, context.workspaceState, sources);
   const view = createRunsView(provider);
-  const ctx = { extension: context, registry, provider, view, sources };
+  const ctx = { extension: context, registry, provider, view, sources, engine };
 
   context.subscriptions.push(
     registry,

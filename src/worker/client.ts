@@ -10,7 +10,8 @@ import { abortError } from '../sources/scanTurn';
 import { StoreError, type RunQuery, type SearchDoc, type SpanSummaryQuery, type StoreFormat, type TraceStore } from '../sources/types';
 import type { Run, Span, SpanNameGroup, SpanSummary } from '../model/types';
 import { compareRuns, runStoreOp } from './ops';
-import type { FromWorker, IndexInfo, OpenResult, OpenSpec, Request, Results, RunsCompared, StoreMethod, StoreOp, StoreOps, StoreProps, ToWorker, WireError } from './protocol';
+import type { ReceiverStats } from '../receiver/server';
+import type { FromWorker, IndexInfo, OpenResult, ReceiverInfo, OpenSpec, Request, Results, RunsCompared, StoreMethod, StoreOp, StoreOps, StoreProps, ToWorker, WireError } from './protocol';
 import { EngineService } from './service';
 
 /** A way to reach an engine service: a worker thread, or (tests, no worker bundle) this thread. */
@@ -68,6 +69,8 @@ export interface RequestOptions {
 export class EngineClient {
   private transport: Transport | undefined;
   private readonly pending = new Map<number, Pending>();
+  /** Receivers listening in the engine, by handle: where their events go. */
+  private readonly receivers = new Map<number, RemoteReceiver>();
   /** Requests cancelled here whose answer may still come, by type: an index built meanwhile is dropped then. */
   private readonly cancelled = new Map<number, Request['type']>();
   private nextId = 1;
@@ -105,6 +108,9 @@ export class EngineClient {
         for (const p of this.pending.values()) p.reject(err);
         this.pending.clear();
         this.cancelled.clear();
+        // A receiver listened in the worker: it stopped with it.
+        for (const r of this.receivers.values()) r.ended(why);
+        this.receivers.clear();
         if (!this.disposed) for (const l of this.stopListeners) l(why);
       },
     );
@@ -114,6 +120,10 @@ export class EngineClient {
   }
 
   private received(m: FromWorker): void {
+    if (m.kind === 'event') {
+      if (m.event.type === 'receiverStored') this.receivers.get(m.event.receiver)?.stored(m.event.stats);
+      return;
+    }
     const p = this.pending.get(m.id);
     if (!p) {
       const type = m.kind === 'progress' ? undefined : this.cancelled.get(m.id);
@@ -225,6 +235,24 @@ export class EngineClient {
     return { index: new RemoteSearchIndex(this, r.index, this.generation), changedRuns: r.changedRuns };
   }
 
+  /**
+   * Starts the OTLP/HTTP receiver in the engine (src/receiver): decoding and writing what apps
+   * send never runs on this thread. Rejects with a ReceiverStartError (by name) when it cannot
+   * listen; `onStored` hears the counts as requests are stored.
+   */
+  async startReceiver(options: { dir: string; host?: string; port?: number }, onStored: (stats: ReceiverStats) => void): Promise<RemoteReceiver> {
+    const info = await this.request({ type: 'receiverStart', ...options });
+    const r = new RemoteReceiver(this, info, onStored);
+    this.receivers.set(info.handle, r);
+    return r;
+  }
+
+  /** Stops a receiver (requests in flight are stored first); its final counts. */
+  async stopReceiver(r: RemoteReceiver): Promise<ReceiverStats> {
+    if (!this.receivers.delete(r.handle)) return r.stats;
+    return this.request({ type: 'receiverStop', receiver: r.handle });
+  }
+
   /** One query over several indexes, merged by rank (analysis/search searchIndexes, in the engine). */
   searchIndexes(indexes: readonly RemoteSearchIndex[], query: string, opts: SearchOptions = {}): Promise<SearchResult> {
     const live = indexes.filter((ix) => ix.generation === this.generation && !ix.dropped).map((ix) => ix.handle);
@@ -234,6 +262,10 @@ export class EngineClient {
   }
 
   async dispose(): Promise<void> {
+    // A receiver stores what is in flight before the worker ends (as long as the host lets us).
+    const receivers = [...this.receivers.values()];
+    this.receivers.clear();
+    await Promise.all(receivers.map((r) => this.request({ type: 'receiverStop', receiver: r.handle }).catch(() => undefined)));
     this.disposed = true;
     const t = this.transport;
     this.transport = undefined;
@@ -380,6 +412,52 @@ export function compareStoredRuns(
     }
   }
   return compareRuns(a, b);
+}
+
+/** The OTLP receiver listening in the engine: where it listens, and its counts as last heard. */
+export class RemoteReceiver {
+  readonly handle: number;
+  readonly host: string;
+  readonly port: number;
+  readonly url: string;
+  readonly dir: string;
+  private current: ReceiverStats;
+  /** Why it stopped on its own (the engine stopped), once it did. */
+  endedBecause: string | undefined;
+
+  constructor(
+    private readonly engine: EngineClient,
+    info: ReceiverInfo,
+    private readonly onStored: (stats: ReceiverStats) => void,
+  ) {
+    this.handle = info.handle;
+    this.host = info.host;
+    this.port = info.port;
+    this.url = info.url;
+    this.dir = info.dir;
+    this.current = info.stats;
+  }
+
+  get stats(): Readonly<ReceiverStats> {
+    return this.current;
+  }
+
+  /** Requests in flight are stored, then it stops listening. */
+  async stop(): Promise<void> {
+    if (this.endedBecause !== undefined) return;
+    this.current = await this.engine.stopReceiver(this);
+  }
+
+  /** @internal the engine's event */
+  stored(stats: ReceiverStats): void {
+    this.current = stats;
+    this.onStored(stats);
+  }
+
+  /** @internal the engine stopped, and the receiver with it */
+  ended(why: string): void {
+    this.endedBecause = why;
+  }
 }
 
 /** A search index living in the engine: its counts here, its contents there. */

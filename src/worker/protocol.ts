@@ -7,6 +7,7 @@
  */
 import type { RunDiff } from '../analysis/diff/align';
 import type { NameRunStats } from '../analysis/failures';
+import type { ReceiverStats } from '../receiver/server';
 import type { FailureCandidate } from '../analysis/similar';
 import type { SearchResult } from '../analysis/search/search';
 import type { TimelineLayout } from '../analysis/timeline/layout';
@@ -119,6 +120,10 @@ export type Request =
   | { type: 'indexUpdate'; store: number; index: number }
   | { type: 'indexSearch'; indexes: number[]; query: string; limit?: number }
   | { type: 'indexDrop'; index: number }
+  /** The OTLP/HTTP receiver, listening in the worker: what it stores is announced by `receiverStored` events. */
+  | { type: 'receiverStart'; dir: string; host?: string; port?: number }
+  /** Stops it once the requests in flight are stored; answers its final counts. */
+  | { type: 'receiverStop'; receiver: number }
   /** Two runs (of one store or two) read and aligned. */
   | { type: 'diff'; a: DiffSideSpec; b: DiffSideSpec }
   | { type: 'settings'; hideLlmContent: boolean };
@@ -134,6 +139,8 @@ export interface Results {
   indexUpdate: UpdateOutcome;
   indexSearch: SearchResult;
   indexDrop: void;
+  receiverStart: ReceiverInfo;
+  receiverStop: ReceiverStats;
   diff: RunsCompared;
   settings: void;
 }
@@ -146,9 +153,26 @@ export interface WireError {
   stack?: string;
 }
 
+/** A receiver listening in the worker. */
+export interface ReceiverInfo {
+  handle: number;
+  host: string;
+  port: number;
+  /** The endpoint to give an exporter: `http://host:port/v1/traces`. */
+  url: string;
+  dir: string;
+  stats: ReceiverStats;
+}
+
+/** What the worker says without being asked. */
+export type EngineEvent =
+  /** A receiver stored spans (at most every RECEIVER_EVENT_MS while a burst lasts, and after it). */
+  { type: 'receiverStored'; receiver: number; stats: ReceiverStats };
+
 export type ToWorker = { kind: 'request'; id: number; request: Request } | { kind: 'cancel'; id: number };
 
 export type FromWorker =
   | { kind: 'result'; id: number; value: unknown; props?: StoreProps }
   | { kind: 'error'; id: number; error: WireError }
-  | { kind: 'progress'; id: number; value: SearchDoc[] | number };
+  | { kind: 'progress'; id: number; value: SearchDoc[] | number }
+  | { kind: 'event'; event: EngineEvent };

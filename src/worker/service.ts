@@ -4,6 +4,7 @@
  * to one; the tests and an in-process fallback call it directly).
  */
 import { applyUpdate, buildIndex, planUpdate, searchIndexes, type SearchIndex } from '../analysis/search/search';
+import { startReceiver, type Receiver, type ReceiverOptions } from '../receiver/server';
 import { openStore } from '../sources/open';
 import { throwIfAborted } from '../sources/scanTurn';
 import type { RunQuery, SpanSummaryQuery, TraceStore } from '../sources/types';
@@ -13,6 +14,7 @@ import {
   type FromWorker,
   type IndexInfo,
   type OpenResult,
+  type ReceiverInfo,
   type Request,
   type StoreMethod,
   type StoreProps,
@@ -32,6 +34,9 @@ export function toWireError(e: unknown): WireError {
   return { name: 'Error', message: String(e) };
 }
 
+/** At most this often a receiver's counts go to the host while requests keep arriving. */
+const RECEIVER_EVENT_MS = 50;
+
 function propsOf(store: TraceStore): StoreProps {
   const p: StoreProps = {};
   if (store.skippedLines !== undefined) p.skippedLines = store.skippedLines;
@@ -47,6 +52,7 @@ export class EngineService {
   private readonly stores = new Map<number, TraceStore>();
   private readonly indexes = new Map<number, SearchIndex>();
   private readonly running = new Map<number, AbortController>();
+  private readonly receivers = new Map<number, Receiver>();
   private nextHandle = 1;
   private hideLlmContent = false;
 
@@ -155,6 +161,31 @@ export class EngineService {
       case 'indexDrop':
         this.indexes.delete(r.index);
         return { value: undefined };
+      case 'receiverStart': {
+        const handle = this.nextHandle++;
+        // Counts go out at most every RECEIVER_EVENT_MS while a burst lasts, and once after it:
+        // an exporter sending hundreds of requests a second must not flood the host with messages.
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const announce = (): void => {
+          timer = undefined;
+          const r = this.receivers.get(handle);
+          if (r) this.post({ kind: 'event', event: { type: 'receiverStored', receiver: handle, stats: { ...r.stats } } });
+        };
+        const options: ReceiverOptions = { dir: r.dir, onStored: () => void (timer ??= setTimeout(announce, RECEIVER_EVENT_MS)) };
+        if (r.host !== undefined) options.host = r.host;
+        if (r.port !== undefined) options.port = r.port;
+        const receiver = await startReceiver(options);
+        this.receivers.set(handle, receiver);
+        const info: ReceiverInfo = { handle, host: receiver.host, port: receiver.port, url: receiver.url, dir: receiver.dir, stats: { ...receiver.stats } };
+        return { value: info };
+      }
+      case 'receiverStop': {
+        const receiver = this.receivers.get(r.receiver);
+        if (!receiver) throw new Error('the receiver was already stopped');
+        await receiver.stop();
+        this.receivers.delete(r.receiver);
+        return { value: { ...receiver.stats } };
+      }
       case 'diff':
         return {
           value: await compareRuns({ ...r.a, store: this.store(r.a.store) }, { ...r.b, store: this.store(r.b.store) }),
@@ -165,6 +196,9 @@ export class EngineService {
   /** Closes everything (the worker is shutting down). */
   async dispose(): Promise<void> {
     for (const a of this.running.values()) a.abort();
+    const receivers = [...this.receivers.values()];
+    this.receivers.clear();
+    for (const r of receivers) await r.stop().catch(() => undefined);
     this.indexes.clear();
     const stores = [...this.stores.values()];
     this.stores.clear();

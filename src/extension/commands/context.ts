@@ -1,4 +1,5 @@
 /** What every command needs, and how a command finds the store or run it acts on. */
+import type { EngineClient } from '../../worker/client';
 import * as vscode from 'vscode';
 import type { Run, Span } from '../../model/types';
 import { revealInRunsView } from '../runsView/findNode';
@@ -14,6 +15,8 @@ export interface CommandContext {
   readonly view: vscode.TreeView<ViewNode>;
   /** From span to code (made once in activate): Go to Source, locations, Span Details' button. */
   readonly sources: SourceService;
+  /** The engine's worker thread (stores, indexes and the OTLP receiver live there). */
+  readonly engine: EngineClient;
 }
 
 /**

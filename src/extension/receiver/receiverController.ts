@@ -9,7 +9,8 @@ import { formatCount } from '../../model/format';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { RECEIVER_DIR_PATH } from '../../sources/storeFiles';
-import { DEFAULT_OTLP_HTTP_PORT, ReceiverStartError, startReceiver, type Receiver } from '../../receiver/server';
+import { DEFAULT_OTLP_HTTP_PORT } from '../../receiver/server';
+import type { RemoteReceiver } from '../../worker/client';
 import type { CommandContext } from '../commands/context';
 import { log, logError } from '../log';
 import { Coalescer } from '../schedule/coalescer';
@@ -35,7 +36,7 @@ export function receiverDir(extension: vscode.ExtensionContext): string {
 }
 
 export class ReceiverController implements vscode.Disposable {
-  private receiver: Receiver | undefined;
+  private receiver: RemoteReceiver | undefined;
   private starting: Promise<void> | undefined;
   private readonly item: vscode.StatusBarItem;
   /** Re-reads the spool store once a burst of requests is over (the first request's wait stands: a steady stream still shows). */
@@ -53,7 +54,7 @@ export class ReceiverController implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, false);
   }
 
-  get running(): Receiver | undefined {
+  get running(): RemoteReceiver | undefined {
     return this.receiver;
   }
 
@@ -71,14 +72,10 @@ export class ReceiverController implements vscode.Disposable {
     const host = settings().get<string>('host')?.trim() || '127.0.0.1';
     const port = settings().get<number>('port') ?? DEFAULT_OTLP_HTTP_PORT;
     try {
-      this.receiver = await startReceiver({
-        dir,
-        host,
-        port,
-        onStored: () => this.spansArrived(),
-      });
+      // It listens in the engine's worker: decoding and writing what apps send never runs here.
+      this.receiver = await this.ctx.engine.startReceiver({ dir, host, port }, () => this.spansArrived());
     } catch (e) {
-      const msg = e instanceof ReceiverStartError ? e.message : e instanceof Error ? e.message : String(e);
+      const msg = e instanceof Error ? e.message : String(e);
       logError('Starting the OTLP receiver failed', e);
       const change = 'Change Port…';
       const pick = await vscode.window.showErrorMessage(`Spanlens: the OTLP receiver did not start: ${msg}.`, change);
@@ -183,15 +180,28 @@ export class ReceiverController implements vscode.Disposable {
     this.item.dispose();
     const r = this.receiver;
     this.receiver = undefined;
-    if (r) void r.stop();
+    if (r) void r.stop().catch(() => undefined);
+  }
+
+  /** The engine stopped, and the receiver listening in it with it: say so; Start brings it back. */
+  engineStopped(why: string): void {
+    const r = this.receiver;
+    if (!r || r.endedBecause === undefined) return;
+    this.receiver = undefined;
+    this.item.hide();
+    void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, false);
+    log().warn(`The OTLP receiver stopped with the engine (${why}) after ${r.stats.spans} spans`);
+    void vscode.window.showWarningMessage(`Spanlens: the OTLP receiver stopped (${why}). Start it again with Spanlens: Start OTLP Receiver.`);
   }
 }
 
 export function registerReceiver(ctx: CommandContext): vscode.Disposable[] {
   const controller = new ReceiverController(ctx);
+  const stopped = ctx.engine.onDidStop((why) => controller.engineStopped(why));
   if (settings().get<boolean>('startOnOpen') === true && vscode.workspace.isTrusted) void controller.start();
   return [
     controller,
+    { dispose: () => stopped.dispose() },
     vscode.commands.registerCommand(START_RECEIVER_COMMAND, () => controller.start()),
     vscode.commands.registerCommand(STOP_RECEIVER_COMMAND, () => controller.stop()),
     vscode.commands.registerCommand(RECEIVER_MENU_COMMAND, () => controller.menu()),

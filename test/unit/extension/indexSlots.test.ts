@@ -76,6 +76,7 @@ class Wire {
       },
       start: (onMessage, onExit) =>
         inner.start((m) => {
+          if (m.kind === 'event') return onMessage(m);
           const request = requests.get(m.id);
           if (m.kind === 'result' && request?.type === 'indexBuild') this.liveIndexes.add((m.value as IndexInfo).handle);
           if (m.kind === 'result' && request?.type === 'indexUpdate') {

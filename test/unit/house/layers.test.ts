@@ -23,7 +23,7 @@ const ALLOWED: Record<string, ReadonlySet<string>> = {
   analysis: new Set(['model', 'sources', 'resolve', 'enrich']),
   cli: new Set([...ENGINE]),
   // The engine in a worker thread: its service (the engine's side) and client (the host's side).
-  worker: new Set(['model', 'sqlite', 'sources', 'analysis', 'resolve', 'enrich']),
+  worker: new Set(['model', 'sqlite', 'sources', 'analysis', 'resolve', 'enrich', 'receiver']),
   // The extension renders the engine's results (run in a worker) and hosts the webviews (their typed protocol).
   extension: new Set([...ENGINE, 'webview']),
   // Browser code: no Node engine, no host; the model's plain types and pure helpers only.

@@ -1,5 +1,6 @@
 // The engine in a worker thread (src/worker): the worker bundle is built here with esbuild, as
 // the extension ships it, and every answer is compared with the same store opened in this thread.
+import { execFile } from 'child_process';
 import * as esbuild from 'esbuild';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -16,6 +17,7 @@ import { workerTransport } from '../../../src/worker/thread';
 import { makeLlmFiles } from '../llm/helpers';
 
 const ROOT = path.resolve(__dirname, '../../..');
+const OTLP_APP = path.join(ROOT, 'test/fixtures/otlp_app.mjs');
 let dir: string;
 let workerFile: string;
 
@@ -228,6 +230,46 @@ for (const [label, transport] of transports) {
     });
   });
 }
+
+describe('the OTLP receiver in the worker thread', () => {
+  it('a real exporter sends to it; its counts reach the host; what it stored reads as a store; stop stores the rest', async () => {
+    const client = new EngineClient(() => workerTransport(workerFile));
+    const spool = fs.mkdtempSync(path.join(dir, 'spool-'));
+    const heard: number[] = [];
+    const r = await client.startReceiver({ dir: spool, port: 0 }, (stats) => heard.push(stats.spans));
+    expect(r.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\/traces$/);
+    const app = await new Promise<{ traceIds: string[]; spans: number }>((resolve, reject) =>
+      execFile(process.execPath, [OTLP_APP, '--url', r.url], { timeout: 60_000 }, (err, stdout, stderr) =>
+        err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout.trim().split('\n').pop()!) as { traceIds: string[]; spans: number }),
+      ),
+    );
+    for (let i = 0; i < 100 && (heard.at(-1) ?? 0) < app.spans; i++) await new Promise((res) => setTimeout(res, 20));
+    expect(heard.at(-1)).toBe(app.spans);
+    expect(r.stats.spans).toBe(app.spans);
+    const store = await client.openStore({ target: spool });
+    expect((await store.listRuns()).map((x) => x.id).sort()).toEqual([...app.traceIds].sort());
+    await store.close();
+    await r.stop();
+    expect(r.stats.spans).toBe(app.spans);
+    // Stopped: the port is free again.
+    await expect(fetch(r.url, { method: 'POST', body: '{}' })).rejects.toThrow();
+    await client.dispose();
+  });
+
+  it('a port in use is a ReceiverStartError naming it, and the engine goes on', async () => {
+    const client = new EngineClient(() => workerTransport(workerFile));
+    const first = await client.startReceiver({ dir: fs.mkdtempSync(path.join(dir, 'spool-')), port: 0 }, () => undefined);
+    const err = await client.startReceiver({ dir: fs.mkdtempSync(path.join(dir, 'spool-')), port: first.port }, () => undefined).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(err?.name).toBe('ReceiverStartError');
+    expect(err?.message).toContain(`port ${first.port}`);
+    const store = await client.openStore({ target: inject('flujoStore') });
+    expect((await store.listRuns({ limit: 1 })).length).toBe(1);
+    await client.dispose();
+  });
+});
 
 describe('a worker that dies', () => {
   it('fails what was waiting with one StoreError, says so, and the next request starts a new one', async () => {
