@@ -104,7 +104,7 @@ export class EngineClient {
         if (this.transport !== t || this.generation !== generation) return;
         this.transport = undefined;
         this.generation++;
-        const err = new StoreError(`the Spanlens engine stopped (${why}) — the stores are read again`);
+        const err = new StoreError(`the Spanlens engine stopped (${why})`);
         for (const p of this.pending.values()) p.reject(err);
         this.pending.clear();
         this.cancelled.clear();
