@@ -5,16 +5,59 @@
 import { nameRunStats, ownFailures } from '../analysis/failures';
 import { collectFailureCandidates } from '../analysis/similar';
 import { computeLayout } from '../analysis/timeline/layout';
-import { buildSpanTree } from '../analysis/tree';
+import { llmTotals, type LlmTotals } from '../analysis/llmTotals';
+import { buildSpanTree, nodesOnErrorPaths } from '../analysis/tree';
 import { diffRuns } from '../analysis/diff/align';
-import type { Run, Span } from '../model/types';
-import { withoutChildren } from '../model/walk';
+import type { Run, Span, SpanNode } from '../model/types';
+import { walkTree, withoutChildren } from '../model/walk';
 import { StoreError, type SpanSummaryQuery, type TraceStore } from '../sources/types';
-import type { FlatTimelineLayout, RunsCompared, StoreOp, StoreOps } from './protocol';
+import type { FlatTimelineLayout, RunsCompared, StoreOp, StoreOps, TreePage, TreeRow } from './protocol';
 
 type Async<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<R> : never };
 
-export function storeOps(store: TraceStore): Async<StoreOps> {
+/** A run's span tree as built once for paging: nodes by id, the failed paths, the LLM totals. */
+interface BuiltTree {
+  roots: SpanNode[];
+  byId: Map<string, SpanNode>;
+  onErrorPath: Set<SpanNode>;
+  totals: LlmTotals | null;
+}
+
+/**
+ * Span trees of the runs being paged through, kept while their store is unchanged (the engine
+ * service forgets a store's on refresh and close). A few runs: the ones expanded lately.
+ */
+export class SpanTreeCache {
+  private readonly trees = new Map<string, { store: TraceStore; tree: Promise<BuiltTree> }>();
+
+  constructor(private readonly max = 4) {}
+
+  get(store: TraceStore, runId: string): Promise<BuiltTree> {
+    const key = `${store.id}\u0000${runId}`;
+    const hit = this.trees.get(key);
+    if (hit && hit.store === store) {
+      this.trees.delete(key);
+      this.trees.set(key, hit);
+      return hit.tree;
+    }
+    const tree = store.getSpans(runId).then((spans) => {
+      const roots = buildSpanTree(spans);
+      const byId = new Map<string, SpanNode>();
+      walkTree(roots, (n) => byId.set(n.id, n));
+      return { roots, byId, onErrorPath: nodesOnErrorPaths(roots), totals: llmTotals(spans) ?? null };
+    });
+    tree.catch(() => this.trees.delete(key));
+    this.trees.set(key, { store, tree });
+    while (this.trees.size > this.max) this.trees.delete(this.trees.keys().next().value!);
+    return tree;
+  }
+
+  forget(store: TraceStore): void {
+    for (const [k, v] of this.trees) if (v.store === store) this.trees.delete(k);
+  }
+}
+
+export function storeOps(store: TraceStore, trees: SpanTreeCache = new SpanTreeCache(1)): Async<StoreOps> {
   return {
     nameRunStats: async (query?: SpanSummaryQuery) => nameRunStats(await store.spanSummaries(query)),
     ownFailures: async (runId: string) => ownFailures(await store.getSpans(runId)),
@@ -26,6 +69,21 @@ export function storeOps(store: TraceStore): Async<StoreOps> {
     },
     span: async (runId: string, spanId: string) => (await store.getSpans(runId)).find((s) => s.id === spanId),
     failureCandidates: () => collectFailureCandidates(store),
+    treePage: async (runId: string, parentId: string | null, offset: number, limit: number): Promise<TreePage> => {
+      const tree = await trees.get(store, runId);
+      const parent = parentId === null ? undefined : tree.byId.get(parentId);
+      const children = parentId === null ? tree.roots : (parent?.children ?? []);
+      const from = Math.max(0, Math.floor(offset));
+      const to = Math.min(children.length, from + Math.max(0, Math.floor(limit)));
+      const rows: TreeRow[] = [];
+      for (let i = from; i < to; i++) {
+        const n = children[i]!;
+        rows.push({ span: withoutChildren(n), childCount: n.children.length, onErrorPath: tree.onErrorPath.has(n) });
+      }
+      const page: TreePage = { rows, total: children.length, found: parentId === null || parent !== undefined };
+      if (parentId === null) page.totals = tree.totals;
+      return page;
+    },
   };
 }
 
@@ -47,8 +105,8 @@ export async function compareRuns(
 }
 
 /** An op named in a message, with its arguments as they arrived. */
-export function runStoreOp(store: TraceStore, op: StoreOp, args: readonly unknown[]): Promise<unknown> {
-  const ops = storeOps(store);
+export function runStoreOp(store: TraceStore, op: StoreOp, args: readonly unknown[], trees?: SpanTreeCache): Promise<unknown> {
+  const ops = storeOps(store, trees);
   switch (op) {
     case 'nameRunStats':
       return ops.nameRunStats(args[0] as SpanSummaryQuery | undefined);
@@ -60,5 +118,7 @@ export function runStoreOp(store: TraceStore, op: StoreOp, args: readonly unknow
       return ops.span(String(args[0]), String(args[1]));
     case 'failureCandidates':
       return ops.failureCandidates();
+    case 'treePage':
+      return ops.treePage(String(args[0]), args[1] === null ? null : String(args[1]), Number(args[2]), Number(args[3]));
   }
 }

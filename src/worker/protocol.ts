@@ -7,6 +7,7 @@
  */
 import type { RunDiff } from '../analysis/diff/align';
 import type { NameRunStats } from '../analysis/failures';
+import type { LlmTotals } from '../analysis/llmTotals';
 import type { ReceiverStats } from '../receiver/server';
 import type { FailureCandidate } from '../analysis/similar';
 import type { SearchResult } from '../analysis/search/search';
@@ -55,6 +56,30 @@ export interface StoreOps {
   span(runId: string, spanId: string): Span | undefined;
   /** The store's newest failures as Find Similar Failures compares them (analysis/similar). */
   failureCandidates(): FailureCandidate[];
+  /**
+   * One page of a run's span tree: the children of `parentId` (the top-level spans for null),
+   * `offset` on, at most `limit`. What the Runs view lists of a big run, a page at a time: the
+   * tree is built (once, kept while the store is unchanged) next to the store.
+   */
+  treePage(runId: string, parentId: string | null, offset: number, limit: number): TreePage;
+}
+
+/** A span of a tree page, with what its row shows without its children. */
+export interface TreeRow {
+  span: Span;
+  childCount: number;
+  /** Failed, or has a failed descendant: its row opens by itself. */
+  onErrorPath: boolean;
+}
+
+export interface TreePage {
+  rows: TreeRow[];
+  /** Children of the parent in all (the page may be fewer). */
+  total: number;
+  /** Whether the parent span is in the run (false: the run changed since it was listed). */
+  found: boolean;
+  /** The whole run's LLM totals, with the top-level page (null: no LLM call). */
+  totals?: LlmTotals | null;
 }
 
 /** One side of a comparison: a run of a store open in the engine. */

@@ -8,7 +8,7 @@ import { startReceiver, type Receiver, type ReceiverOptions } from '../receiver/
 import { openStore } from '../sources/open';
 import { throwIfAborted } from '../sources/scanTurn';
 import type { RunQuery, SpanSummaryQuery, TraceStore } from '../sources/types';
-import { compareRuns, runStoreOp } from './ops';
+import { compareRuns, runStoreOp, SpanTreeCache } from './ops';
 import {
   OPTIONAL_METHODS,
   type FromWorker,
@@ -53,6 +53,8 @@ export class EngineService {
   private readonly indexes = new Map<number, SearchIndex>();
   private readonly running = new Map<number, AbortController>();
   private readonly receivers = new Map<number, Receiver>();
+  /** Span trees the Runs view pages through (treePage), per store, until the store changes. */
+  private readonly trees = new SpanTreeCache();
   private nextHandle = 1;
   private hideLlmContent = false;
 
@@ -113,16 +115,21 @@ export class EngineService {
       case 'close': {
         const store = this.stores.get(r.store);
         this.stores.delete(r.store);
+        if (store) this.trees.forget(store);
         await store?.close();
         return { value: undefined };
       }
       case 'call': {
         const store = this.store(r.store);
+        // A refresh reads what was appended: trees built before may have grown.
+        if (r.method === 'refresh') this.trees.forget(store);
         const value = await callStore(store, r.method, r.args);
+        // And once more after it: a tree built while it read may hold the older lines.
+        if (r.method === 'refresh') this.trees.forget(store);
         return { value, props: propsOf(store) };
       }
       case 'op':
-        return { value: await runStoreOp(this.store(r.store), r.op, r.args) };
+        return { value: await runStoreOp(this.store(r.store), r.op, r.args, this.trees) };
       case 'scan': {
         const store = this.store(r.store);
         if (!store.scanSpans) throw new Error(`${store.id}: this store has no bulk scan`);

@@ -13,6 +13,8 @@ import { originLabel, originNote, timesPlaced } from '../../model/origin';
 import { isPlainWordFor } from '../../model/status';
 import type { Run, Span, SpanNode } from '../../model/types';
 import { walkTree } from '../../model/walk';
+import { storeOp } from '../../worker/client';
+import type { TreePage } from '../../worker/protocol';
 import { describeFilter, isFilterActive, toRunFilter, type RunsFilter } from '../filters';
 import { codeBlock, inlineCode, oneLine, runDescription, spanDescription, tailLines } from '../format';
 import { errorMessage, logError } from '../log';
@@ -41,6 +43,11 @@ export interface ViewContext {
 
 /** Child spans per page under a run or span: a loop of 100,000 iterations must not build 100,000 tree items at once. */
 export const SPAN_PAGE_SIZE = 200;
+/**
+ * Runs with more spans than this are listed a page at a time from a tree the engine's worker
+ * builds: receiving and building 100,000 spans here would pause the editor for most of a second.
+ */
+export const BIG_RUN_SPANS = 2_000;
 
 /** Context values (menus' `viewItem`); also what e2e tests select by. */
 export const CONTEXT = {
@@ -284,6 +291,7 @@ export class RunNode extends ViewNode {
   }
 
   override async getChildren(): Promise<ViewNode[]> {
+    if (this.run.spanCount > BIG_RUN_SPANS) return this.pagedChildren();
     let roots: SpanNode[];
     try {
       roots = await this.ctx.registry.getSpanTree(this.entry, this.run.id);
@@ -305,14 +313,39 @@ export class RunNode extends ViewNode {
     return `${this.entry.id}\u0000${this.run.id}`;
   }
 
+  /**
+   * A big run's top-level spans, a page at a time from the engine's worker, which builds its tree
+   * (and its failed paths and LLM totals) next to the store: the whole tree never comes here.
+   */
+  private async pagedChildren(): Promise<ViewNode[]> {
+    const limit = this.ctx.childLimit(this.id);
+    let page: TreePage;
+    try {
+      page = await this.ctx.registry.query(this.entry, (s) => storeOp(s, 'treePage', [this.run.id, null, 0, limit]));
+    } catch (err) {
+      logError(`Reading spans of run ${this.run.id} in ${this.entry.id} failed`, err);
+      return [new ErrorNode(this, errorMessage(err), `run|${this.run.id}`)];
+    }
+    if (page.total === 0) {
+      return [MessageNode.info(this, `nospans|${this.run.id}`, this.run.status === 'running' ? 'No spans yet' : 'No spans recorded', 'info')];
+    }
+    this.storeTotals(page.totals ?? null);
+    return pagedRows(this, this.ctx, this.entry, this.run, page, new Set(), new IdDeduper());
+  }
+
   /** The run's LLM totals, known once its spans are read: shown on the run's row from then on. */
   private noteTotals(roots: SpanNode[]): void {
-    const key = this.totalsKey();
-    const known = runTotals.get(key);
+    const known = runTotals.get(this.totalsKey());
     if (known && known.version === this.entry.version) return;
     const spans: SpanNode[] = [];
     walkTree(roots, (n) => spans.push(n));
-    const totals = llmTotals(spans) ?? null;
+    this.storeTotals(llmTotals(spans) ?? null);
+  }
+
+  private storeTotals(totals: LlmTotals | null): void {
+    const key = this.totalsKey();
+    const known = runTotals.get(key);
+    if (known && known.version === this.entry.version) return;
     runTotals.delete(key); // re-inserted last: the map's order is its LRU order
     runTotals.set(key, { version: this.entry.version, totals });
     while (runTotals.size > RUN_TOTALS_CACHE) runTotals.delete(runTotals.keys().next().value!);
@@ -366,21 +399,30 @@ export class SpanItemNode extends ViewNode {
     readonly span: SpanNode,
     private readonly onErrorPath: Set<SpanNode>,
     private readonly ids: IdDeduper,
+    /**
+     * Set for a span of a big run listed from the engine's tree a page at a time (its `children`
+     * are not here): how many it has.
+     */
+    private readonly pagedChildCount?: number,
   ) {
     super(parent);
     this.id = ids.take(spanNodeId(entry.id, run.id, span.id));
   }
 
+  private get childCount(): number {
+    return this.pagedChildCount ?? this.span.children.length;
+  }
+
   /** Built when the row is hovered (TreeDataProvider.resolveTreeItem), not for every row listed. */
   tooltip(): vscode.MarkdownString {
     const where = this.ctx.sources.label(this.entry, this.run, this.span) ?? undefined;
-    return spanTooltip(this.span, where);
+    return spanTooltip(this.span, this.childCount, where);
   }
 
   getTreeItem(): vscode.TreeItem {
     const s = this.span;
     let state = vscode.TreeItemCollapsibleState.None;
-    if (s.children.length > 0) {
+    if (this.childCount > 0) {
       // Open the way to a failure; keep everything else folded (loops can have thousands of iterations).
       state = this.onErrorPath.has(s) ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
     }
@@ -399,12 +441,50 @@ export class SpanItemNode extends ViewNode {
     return item;
   }
 
-  override getChildren(): ViewNode[] {
+  override getChildren(): ViewNode[] | Promise<ViewNode[]> {
+    if (this.pagedChildCount !== undefined) return this.pagedChildren();
     return spanPage(this, this.ctx, this.span.children, (c) => new SpanItemNode(this, this.ctx, this.entry, this.run, c, this.onErrorPath, this.ids));
+  }
+
+  /** A big run's span: its children a page at a time from the engine's tree. */
+  private async pagedChildren(): Promise<ViewNode[]> {
+    const limit = this.ctx.childLimit(this.id);
+    let page: TreePage;
+    try {
+      page = await this.ctx.registry.query(this.entry, (s) => storeOp(s, 'treePage', [this.run.id, this.span.id, 0, limit]));
+    } catch (err) {
+      logError(`Reading spans of run ${this.run.id} in ${this.entry.id} failed`, err);
+      return [new ErrorNode(this, errorMessage(err), `span|${this.id}`)];
+    }
+    return pagedRows(this, this.ctx, this.entry, this.run, page, this.onErrorPath, this.ids);
   }
 }
 
-function spanTooltip(s: SpanNode, where?: string): vscode.MarkdownString {
+/**
+ * Rows of a page of a big run's tree (worker/ops treePage): their spans come without children;
+ * each row knows how many it has and whether a failure lies below.
+ */
+async function pagedRows(
+  parent: RunNode | SpanItemNode,
+  ctx: ViewContext,
+  entry: StoreEntry,
+  run: Run,
+  page: TreePage,
+  onErrorPath: Set<SpanNode>,
+  ids: IdDeduper,
+): Promise<ViewNode[]> {
+  const spans: SpanNode[] = page.rows.map((r) => ({ ...r.span, children: [] }));
+  page.rows.forEach((r, i) => {
+    if (r.onErrorPath) onErrorPath.add(spans[i]!);
+  });
+  // Locations for this page's rows only (a bounded wait, as for a whole run).
+  await ctx.sources.prepare(entry, run, spans).catch((err: unknown) => logError('Resolving span sources failed', err));
+  const out: ViewNode[] = spans.map((s, i) => new SpanItemNode(parent, ctx, entry, run, s, onErrorPath, ids, page.rows[i]!.childCount));
+  if (page.total > spans.length) out.push(new LoadMoreSpansNode(parent, spans.length, page.total));
+  return out;
+}
+
+function spanTooltip(s: SpanNode, childCount: number, where?: string): vscode.MarkdownString {
   const tip = md();
   tip.appendMarkdown('**');
   tip.appendText(oneLine(s.name || s.id, 200));
@@ -416,7 +496,7 @@ function spanTooltip(s: SpanNode, where?: string): vscode.MarkdownString {
   if (origin) {
     tip.appendMarkdown(`\n\n*${origin[0]!.toUpperCase()}${origin.slice(1)}${timesPlaced(s) ? ', placed in time from its latency' : ''} — not a span the system recorded*`);
   }
-  if (s.children.length > 0) tip.appendMarkdown(` · ${s.children.length} child span${s.children.length === 1 ? '' : 's'}`);
+  if (childCount > 0) tip.appendMarkdown(` · ${childCount} child span${childCount === 1 ? '' : 's'}`);
   if (s.error) {
     tip.appendMarkdown('\n\n**');
     tip.appendText(oneLine(errorText(s.error), 300));
@@ -521,7 +601,7 @@ export class MessageNode extends ViewNode {
   }
 }
 
-function storeIdOf(node: StoreNode | RunNode): string {
+function storeIdOf(node: StoreNode | RunNode | SpanItemNode): string {
   return node.entry.id;
 }
 
@@ -623,7 +703,7 @@ export class ErrorNode extends ViewNode {
   readonly id: string;
 
   constructor(
-    parent: StoreNode | RunNode,
+    parent: StoreNode | RunNode | SpanItemNode,
     private readonly message: string,
     kind = 'error',
     /** Markdown: what to do, when the default (fix or replace the file) does not fit. */

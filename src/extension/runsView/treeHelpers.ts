@@ -4,26 +4,7 @@
 import { pushAll } from '../../model/arrays';
 import type { SpanNode } from '../../model/types';
 
-/**
- * The nodes that are failed or have a failed descendant: the view opens these so a
- * failed run shows the path to its failing step at once. Iterative (deep loops).
- */
-export function nodesOnErrorPaths(roots: readonly SpanNode[]): Set<SpanNode> {
-  const out = new Set<SpanNode>();
-  // Post-order without recursion: visit children before deciding about the parent.
-  const stack: Array<[SpanNode, boolean]> = roots.map((r) => [r, false]);
-  while (stack.length > 0) {
-    const [n, childrenDone] = stack.pop()!;
-    if (!childrenDone) {
-      stack.push([n, true]);
-      for (const c of n.children) stack.push([c, false]);
-      continue;
-    }
-    if (n.status === 'error' || n.children.some((c) => out.has(c))) out.add(n);
-  }
-  return out;
-}
-
+export { nodesOnErrorPaths } from '../../analysis/tree';
 export { withoutChildren } from '../../model/walk';
 
 /** The span with `id` anywhere under `roots`, without recursion (span trees can be deep). */

@@ -8,6 +8,10 @@ import * as path from 'path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { nameRunStats, ownFailures } from '../../../src/analysis/failures';
 import { diffRuns } from '../../../src/analysis/diff/align';
+import { llmTotals } from '../../../src/analysis/llmTotals';
+import type { SpanNode } from '../../../src/model/types';
+import { walkTree } from '../../../src/model/walk';
+import { buildSpanTree, nodesOnErrorPaths } from '../../../src/analysis/tree';
 import { collectFailureCandidates } from '../../../src/analysis/similar';
 import { buildIndex, searchIndexes } from '../../../src/analysis/search/search';
 import { openStore } from '../../../src/sources/open';
@@ -50,6 +54,12 @@ function waftFolder(): string {
   const traces = path.join(d, '_pyrite', 'analytics', 'traces');
   fs.mkdirSync(traces, { recursive: true });
   return traces;
+}
+
+function flattenTree(roots: SpanNode[]): SpanNode[] {
+  const out: SpanNode[] = [];
+  walkTree(roots, (n) => out.push(n));
+  return out;
 }
 
 /** One span as waft's TraceStorage writes it (test/fixtures/waft_store.py has the whole story). */
@@ -152,6 +162,56 @@ for (const [label, transport] of transports) {
       expect(await storeOp(remote, 'span', [failed!.id, spans.at(-1)!.id])).toEqual(spans.at(-1));
       expect(await storeOp(remote, 'span', [failed!.id, 'no-such-span'])).toBeUndefined();
       expect(await storeOp(remote, 'failureCandidates', [])).toEqual(await collectFailureCandidates(local));
+    });
+
+    it('pages a run\'s span tree from the engine: children, counts, failed paths, totals', async () => {
+      const all = await local.listRuns();
+      const run = all.find((r) => r.status === 'error' && r.spanCount > 2)!;
+      const spans = await local.getSpans(run.id);
+      const roots = buildSpanTree(spans);
+      const onPath = nodesOnErrorPaths(roots);
+      const top = await storeOp(remote, 'treePage', [run.id, null, 0, 200]);
+      expect(top.found).toBe(true);
+      expect(top.total).toBe(roots.length);
+      expect(top.rows.map((r) => [r.span.id, r.childCount, r.onErrorPath])).toEqual(roots.map((n) => [n.id, n.children.length, onPath.has(n)]));
+      expect(top.rows.every((r) => !('children' in r.span))).toBe(true);
+      expect(top.totals).toEqual(llmTotals(spans) ?? null);
+      // A span with several children, in any run: its second child alone.
+      let parent: SpanNode | undefined;
+      let parentRun = run;
+      for (const r of all) {
+        const found = flattenTree(buildSpanTree(await local.getSpans(r.id))).find((n) => n.children.length > 1);
+        if (found) {
+          parent = found;
+          parentRun = r;
+          break;
+        }
+      }
+      expect(parent).toBeDefined();
+      const second = await storeOp(remote, 'treePage', [parentRun.id, parent!.id, 1, 1]);
+      expect(second.total).toBe(parent!.children.length);
+      expect(second.rows.map((r) => r.span.id)).toEqual([parent!.children[1]!.id]);
+      expect(second.totals).toBeUndefined();
+      const gone = await storeOp(remote, 'treePage', [run.id, 'no-such-span', 0, 10]);
+      expect(gone).toEqual({ rows: [], total: 0, found: false });
+    });
+
+    it('a paged tree follows its store: a span appended to a line store shows after a refresh', async () => {
+      const traces = waftFolder();
+      const file = path.join(traces, '2026-12-01.jsonl');
+      fs.writeFileSync(file, waftLine('t1', 's1', 'root'));
+      const store = await client.openStore({ target: traces });
+      expect((await storeOp(store, 'treePage', ['t1', null, 0, 10])).total).toBe(1);
+      fs.appendFileSync(file, waftLine('t1', 's2', 'late_root', 'error', 'late failure'));
+      // Not refreshed: the tree built before stands (the store itself has not read the line either).
+      expect((await storeOp(store, 'treePage', ['t1', null, 0, 10])).total).toBe(1);
+      await store.refresh!();
+      const after = await storeOp(store, 'treePage', ['t1', null, 0, 10]);
+      expect(after.rows.map((r) => [r.span.name, r.onErrorPath])).toEqual([
+        ['root', false],
+        ['late_root', true],
+      ]);
+      await store.close();
     });
 
     it('builds and searches a search index in the engine, as searchIndexes does here', async () => {
