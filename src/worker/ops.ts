@@ -11,7 +11,7 @@ import { diffRuns } from '../analysis/diff/align';
 import type { Run, Span, SpanNode } from '../model/types';
 import { walkTree, withoutChildren } from '../model/walk';
 import { StoreError, type SpanSummaryQuery, type TraceStore } from '../sources/types';
-import type { FlatTimelineLayout, RunsCompared, StoreOp, StoreOps, TreePage, TreeRow } from './protocol';
+import type { FlatTimelineLayout, RunsCompared, StoreOp, StoreOps, TreePage, TreeRow, TreeStep } from './protocol';
 
 type Async<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<R> : never };
 
@@ -19,6 +19,7 @@ type Async<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...
 interface BuiltTree {
   roots: SpanNode[];
   byId: Map<string, SpanNode>;
+  parentOf: Map<SpanNode, SpanNode>;
   onErrorPath: Set<SpanNode>;
   totals: LlmTotals | null;
 }
@@ -43,8 +44,12 @@ export class SpanTreeCache {
     const tree = store.getSpans(runId).then((spans) => {
       const roots = buildSpanTree(spans);
       const byId = new Map<string, SpanNode>();
-      walkTree(roots, (n) => byId.set(n.id, n));
-      return { roots, byId, onErrorPath: nodesOnErrorPaths(roots), totals: llmTotals(spans) ?? null };
+      const parentOf = new Map<SpanNode, SpanNode>();
+      walkTree(roots, (n) => {
+        byId.set(n.id, n);
+        for (const c of n.children) parentOf.set(c, n);
+      });
+      return { roots, byId, parentOf, onErrorPath: nodesOnErrorPaths(roots), totals: llmTotals(spans) ?? null };
     });
     tree.catch(() => this.trees.delete(key));
     this.trees.set(key, { store, tree });
@@ -84,6 +89,18 @@ export function storeOps(store: TraceStore, trees: SpanTreeCache = new SpanTreeC
       if (parentId === null) page.totals = tree.totals;
       return page;
     },
+    treePath: async (runId: string, spanId: string): Promise<TreeStep[] | undefined> => {
+      const tree = await trees.get(store, runId);
+      const node = tree.byId.get(spanId);
+      if (!node) return undefined;
+      const up: TreeStep[] = [];
+      for (let at: SpanNode | undefined = node; at !== undefined; ) {
+        const parent: SpanNode | undefined = tree.parentOf.get(at);
+        up.push({ id: at.id, index: (parent ? parent.children : tree.roots).indexOf(at) });
+        at = parent;
+      }
+      return up.reverse();
+    },
   };
 }
 
@@ -118,6 +135,8 @@ export function runStoreOp(store: TraceStore, op: StoreOp, args: readonly unknow
       return ops.span(String(args[0]), String(args[1]));
     case 'failureCandidates':
       return ops.failureCandidates();
+    case 'treePath':
+      return ops.treePath(String(args[0]), String(args[1]));
     case 'treePage':
       return ops.treePage(String(args[0]), args[1] === null ? null : String(args[1]), Number(args[2]), Number(args[3]));
   }

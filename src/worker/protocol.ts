@@ -62,6 +62,17 @@ export interface StoreOps {
    * tree is built (once, kept while the store is unchanged) next to the store.
    */
   treePage(runId: string, parentId: string | null, offset: number, limit: number): TreePage;
+  /**
+   * Where a span sits in its run's tree (the same tree as treePage's): from the top-level span
+   * down to it, each with its place among its siblings; undefined when the run has no such span.
+   */
+  treePath(runId: string, spanId: string): TreeStep[] | undefined;
+}
+
+export interface TreeStep {
+  id: string;
+  /** Its place among its parent's children (or the top-level spans). */
+  index: number;
 }
 
 /** A span of a tree page, with what its row shows without its children. */

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { findSpanNode, withoutChildren } from '../runsView/treeHelpers';
+import { storeOp } from '../../worker/client';
 import type { StoreEntry, StoreRegistry } from '../stores/storeRegistry';
 import { SpanDetailsPanel } from './detailsPanel';
 
@@ -19,13 +19,14 @@ async function refreshShown(registry: StoreRegistry, entry: StoreEntry): Promise
   const store = entry.state.store;
   try {
     const [run] = (await store.findRuns(shown.run.id)).filter((r) => r.id === shown.run.id);
-    const span = run ? findSpanNode(await registry.getSpanTree(entry, run.id), shown.span.id) : undefined;
+    // Only that span crosses from the engine, not its run (re-read on every change of a live store).
+    const span = run ? await registry.query(entry, (s) => storeOp(s, 'span', [run.id, shown.span.id])) : undefined;
     if (panel.shown !== shown) return; // the user picked another span meanwhile
     if (!run || !span) {
       panel.clear('The span shown here is no longer in its store.');
       return;
     }
-    panel.update({ storeId: entry.id, run, span: withoutChildren(span) });
+    panel.update({ storeId: entry.id, run, span });
   } catch {
     // The store's own error node says what went wrong; keep the last reading on show.
   }

@@ -13,7 +13,7 @@ import type { ViewNode } from '../runsView/nodes';
 import { findTreeNode } from '../runsView/findNode';
 import { STATUS_CODICON } from '../runsView/icons';
 import type { RunsTreeProvider } from '../runsView/runsTreeProvider';
-import { findSpanNode, withoutChildren } from '../runsView/treeHelpers';
+import { storeOp } from '../../worker/client';
 import type { SourceService } from '../source/sourceService';
 import type { StoreRegistry } from '../stores/storeRegistry';
 import type { SearchIndexManager } from './indexManager';
@@ -219,13 +219,13 @@ async function choose(ctx: SearchContext, hit: SearchHit): Promise<void> {
     // 2. Span Details.
     const runs = await ctx.registry.query(entry, (s) => s.findRuns(hit.runId));
     const run = runs.find((r) => r.id === hit.runId);
-    const roots = await ctx.registry.getSpanTree(entry, hit.runId);
-    const span = findSpanNode(roots, hit.spanId);
+    const spanId = hit.spanId;
+    const span = await ctx.registry.query(entry, (s) => storeOp(s, 'span', [hit.runId, spanId]));
     if (!run || !span) {
       void vscode.window.showWarningMessage(`Spanlens: span ${hit.spanId} is no longer in ${hit.store} (the store changed) — search again.`);
       return;
     }
-    const target = { storeId: entry.id, run, span: withoutChildren(span) };
+    const target = { storeId: entry.id, run, span };
     SpanDetailsPanel.show(ctx, target);
     // 3. Its source, where one is resolved.
     const loc = await ctx.sources.resolve(target);

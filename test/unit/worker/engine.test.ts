@@ -194,6 +194,12 @@ for (const [label, transport] of transports) {
       expect(second.totals).toBeUndefined();
       const gone = await storeOp(remote, 'treePage', [run.id, 'no-such-span', 0, 10]);
       expect(gone).toEqual({ rows: [], total: 0, found: false });
+      // The way down to a span: ids and places among siblings, as the tree built here has them.
+      const deepest = flattenTree(buildSpanTree(await local.getSpans(parentRun.id))).find((n) => n.id === parent!.children[1]!.id)!;
+      const steps = await storeOp(remote, 'treePath', [parentRun.id, deepest.id]);
+      expect(steps!.at(-1)).toEqual({ id: deepest.id, index: 1 });
+      expect(steps!.at(-2)?.id).toBe(parent!.id);
+      expect(await storeOp(remote, 'treePath', [parentRun.id, 'no-such-span'])).toBeUndefined();
     });
 
     it('a paged tree follows its store: a span appended to a line store shows after a refresh', async () => {
