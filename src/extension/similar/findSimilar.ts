@@ -84,8 +84,9 @@ export function registerFindSimilar(ctx: CommandContext): vscode.Disposable[] {
     if (t.run.error) return runFailureText(t.run);
     const entry = registry.get(t.storeId);
     if (!entry?.store) return '';
-    const spans = await registry.query(entry, (s) => s.getSpans(t.run.id));
-    return runFailureText(t.run, spans);
+    // Only the run's own failures cross from the engine (ownFailures of those is the same set).
+    const failed = await registry.query(entry, (s) => storeOp(s, 'ownFailures', [t.run.id]));
+    return runFailureText(t.run, failed);
   };
 
   return [
