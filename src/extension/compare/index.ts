@@ -3,6 +3,7 @@
  * store that is read, newest passing first) and **Compare with Last Passing Run** on a failed run.
  * The run the command is about is B; the one it is compared with is A, the base.
  */
+import { STATUS_CODICON } from '../runsView/icons';
 import * as vscode from 'vscode';
 import { formatDuration, formatStart } from '../../model/format';
 import type { Run } from '../../model/types';
@@ -88,7 +89,7 @@ export function registerCompare(ctx: CommandContext): vscode.Disposable[] {
     }
     const pick = await vscode.window.showQuickPick(
       candidates.map((c) => ({
-        label: `$(${c.run.status === 'ok' ? 'pass' : c.run.status === 'error' ? 'error' : 'circle-outline'}) ${c.run.name || c.run.id}`,
+        label: `$(${STATUS_CODICON[c.run.status] ?? STATUS_CODICON.unset}) ${c.run.name || c.run.id}`,
         description: [c.run.startMs !== undefined ? formatStart(c.run.startMs) : '', c.run.status, formatDuration(c.run.durationMs)].filter(Boolean).join(' · '),
         detail: `${c.entry.basename} · ${c.run.id}`,
         c,
