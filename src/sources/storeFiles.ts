@@ -93,8 +93,21 @@ export async function findStoresInFolder(dir: string): Promise<string[]> {
   return found;
 }
 
-function isWaftTracesDir(dir: string): boolean {
+/** Whether `dir` is a waft traces folder (`…/_pyrite/analytics/traces`). */
+export function isWaftTracesDir(dir: string): boolean {
   return path.resolve(dir).split(/[\\/]+/).slice(-3).join('/') === WAFT_TRACES_PATH.join('/');
+}
+
+/**
+ * What people call a store, everywhere it is named (the Runs view, Span Details, the timeline,
+ * search): a waft traces folder by its project (the folder holding `_pyrite`), as waft users
+ * know it; anything else by its file or folder name.
+ */
+export function storeDisplayName(id: string): string {
+  const parts = id.split(/[\\/]+/).filter((p) => p.length > 0);
+  const tail = WAFT_TRACES_PATH.length;
+  if (parts.length > tail && parts.slice(-tail).join('/') === WAFT_TRACES_PATH.join('/')) return parts[parts.length - tail - 1]!;
+  return parts[parts.length - 1] ?? id;
 }
 
 /** Whether `dir` is a receiver's OTLP folder (`…/.spanlens/otlp`). */

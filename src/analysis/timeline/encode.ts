@@ -3,6 +3,7 @@
  * and string tables (span names repeat: each distinct name is sent once). One message carries a
  * whole 100,000-span run; nothing in it is markup — the page shows every string as text.
  */
+import { storeDisplayName } from '../../sources/storeFiles';
 import { ID_SEPARATOR, splitIds, type TimelineData, type TimelineRunInfo, type TimelineWire } from '../../model/timeline';
 import { errorHeadline } from '../../model/errors';
 import type { Run, SpanError } from '../../model/types';
@@ -18,9 +19,8 @@ export function errorFirstLine(e: SpanError): string {
   return text.length > MAX_ERROR_LINE ? `${text.slice(0, MAX_ERROR_LINE - 1)}…` : text;
 }
 
-export function storeLabel(store: string): string {
-  return store.split(/[\\/]/).filter(Boolean).pop() ?? store;
-}
+/** The store as the timeline's header names it: as everywhere else (sources/storeFiles). */
+export const storeLabel = storeDisplayName;
 
 export function encodeTimeline(run: Run, layout: TimelineLayout, version: number): TimelineWire {
   const n = layout.count;

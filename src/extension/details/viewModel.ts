@@ -3,6 +3,7 @@
  * Pure (no 'vscode'), so it is unit-tested and could run anywhere. It knows attribute
  * conventions (Flujo, waft, OpenTelemetry GenAI, OpenInference), never store formats.
  */
+import { storeDisplayName } from '../../sources/storeFiles';
 import { hideContent } from '../../enrich/llm';
 import { exceptionEvent } from '../../model/errors';
 import { formatDuration, formatOffset, formatCount } from '../../model/format';
@@ -151,7 +152,7 @@ export function buildSpanDetailsView(input: ViewModelInput): SpanDetailsView {
       offsetText: formatOffset(span.startOffsetMs),
     },
     run: { id: run.id, name: run.name, status: run.status, rawStatus: run.rawStatus },
-    store: { id: storeId, label: storeLabel(storeId) },
+    store: { id: storeId, label: storeDisplayName(storeId) },
     error: extractError(span),
     // The conversation shows what these blocks would repeat.
     io: conversation && conversation.turns.length > 0 ? [] : extractIo(span, previewLength),
@@ -183,12 +184,6 @@ function sourceView(span: Span, availability: ViewModelInput['sourceAvailability
 
 // ---- formatting ----
 
-function storeLabel(storeId: string): string {
-  const parts = storeId.split(/[\\/]/).filter((p) => p.length > 0);
-  // A waft store is its project's `_pyrite/analytics/traces`: named after the project, as in the Runs view.
-  if (parts.length > 3 && parts.slice(-3).join('/') === '_pyrite/analytics/traces') return parts[parts.length - 4];
-  return parts.length > 0 ? parts[parts.length - 1] : storeId;
-}
 
 /** Attribute values as text: strings as-is, small structures compact, big ones pretty-printed. */
 export function stringifyValue(v: AttributeValue): string {

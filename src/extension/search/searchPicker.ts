@@ -3,6 +3,7 @@
  * as the user types (debounced; a newer keystroke cancels the older query); choosing one reveals
  * it in the Runs view, opens Span Details and its source where one is resolved.
  */
+import { storeDisplayName } from '../../sources/storeFiles';
 import * as vscode from 'vscode';
 import { FIELD_WORD } from '../../analysis/search/rank';
 import type { SearchHit, SearchResult } from '../../analysis/search/search';
@@ -42,10 +43,6 @@ function icon(h: SearchHit): string {
 }
 
 
-function storeName(id: string): string {
-  const parts = id.split(/[\\/]/);
-  return parts[parts.length - 1] || id;
-}
 
 function shortId(id: string): string {
   return id.length > 14 ? `${id.slice(0, 12)}…` : id;
@@ -69,7 +66,7 @@ function matchedText(h: SearchHit): string {
  */
 export function hitItem(h: SearchHit, multiStore: boolean): Item {
   const where = [
-    multiStore ? storeName(h.store) : '',
+    multiStore ? storeDisplayName(h.store) : '',
     h.kind === 'span' ? `run ${shortId(h.runId)}${h.runName ? ` (${h.runName})` : ''}` : shortId(h.runId),
     h.durationMs === undefined ? '' : formatDuration(h.durationMs),
     h.startMs === undefined ? '' : formatAgo(h.startMs),

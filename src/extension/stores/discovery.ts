@@ -7,7 +7,7 @@
  */
 import * as path from 'path';
 import { FOLDER_STORE_TAILS, kindGlobs } from '../../sources/kinds';
-import { WAFT_TRACES_PATH } from '../../sources/storeFiles';
+import { isWaftTracesDir } from '../../sources/storeFiles';
 
 /**
  * Found on their own besides `spanlens.storeGlobs` (whose default the kinds give too): every
@@ -18,18 +18,12 @@ export const BUILTIN_EXTRA_GLOBS: readonly string[] = kindGlobs((k) => k.discove
 /** The default of `spanlens.storeGlobs`: the kinds whose files the user's globs extend. */
 export const SETTING_DEFAULT_GLOBS: readonly string[] = kindGlobs((k) => k.discovery.inStoreGlobsSetting === true);
 
-const WAFT_TAIL = WAFT_TRACES_PATH;
-
 /** Every glob searched: `base` (the built-in flujo_ops.db glob plus the user's) and the built-in others. */
 export function discoveryGlobs(base: readonly string[]): string[] {
   return [...new Set([...base, ...BUILTIN_EXTRA_GLOBS])];
 }
 
-/** Whether `dir` is a waft traces folder (`…/_pyrite/analytics/traces`). */
-export function isWaftTracesDir(dir: string): boolean {
-  const parts = path.resolve(dir).split(/[\\/]+/);
-  return parts.slice(-3).join('/') === WAFT_TAIL.join('/');
-}
+export { isWaftTracesDir };
 
 /**
  * The store a found file belongs to: a file of a folder store (a waft daily file, a file of a

@@ -5,9 +5,8 @@
  * have changed. Views read `entry.state`, `entry.store`, `entry.version`; anything they cache is
  * keyed by the version. No 'vscode' (the facade's StoreEntry adds the URI and folder label).
  */
-import * as path from 'path';
+import { storeDisplayName } from '../../sources/storeFiles';
 import type { TraceStore } from '../../sources/types';
-import { waftProjectDir } from './discovery';
 import type { PostgresConnection } from './postgresConnections';
 
 export type StoreState =
@@ -113,8 +112,7 @@ export class StoreEntry {
   /** What the store is called: the file name, a waft store's project folder, a connection's name. */
   get basename(): string {
     if (this.postgres) return this.postgres.name;
-    const project = waftProjectDir(this.id);
-    return path.basename(project ?? this.id);
+    return storeDisplayName(this.id);
   }
 
   /** The loader's alone: the next snapshot. */
