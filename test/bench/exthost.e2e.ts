@@ -35,7 +35,7 @@ function summary(label: string, lines: readonly ProbeLine[], tail = ''): string 
   const worst = lines.reduce((a, b) => (b.pause > a.pause ? b : a));
   const over50 = lines.filter((l) => l.pause >= 50).length;
   const busy = Math.round(lines.reduce((a, l) => a + l.busy, 0) / lines.length);
-  return `  ${label.padEnd(26)} longest pause ${String(worst.pause).padStart(5)} ms   seconds with a pause ≥ 50 ms: ${String(over50).padStart(2)} of ${String(lines.length).padStart(2)}   thread busy ${String(busy).padStart(2)}%${tail}`;
+  return `  ${label.padEnd(34)} longest pause ${String(worst.pause).padStart(5)} ms   seconds with a pause ≥ 50 ms: ${String(over50).padStart(2)} of ${String(lines.length).padStart(2)}   thread busy ${String(busy).padStart(2)}%${tail}`;
 }
 
 async function waitForLog(vs: VscodeSession, re: RegExp, timeoutMs: number): Promise<string> {
@@ -72,11 +72,11 @@ describe('the extension host while a 1M-span store opens and is indexed', () => 
       const vs = await launch({ workspace: ws, name: `exthost-${mode}`, env, settings: { 'spanlens.maxStoreSizeMB': 4096 } });
       try {
         await vs.waitForActivation();
-        // Quiet before: the workbench's own start-up is not ours to measure. Then as long again with
-        // nothing asked of Spanlens: the floor this machine's other work sets at that moment.
-        await new Promise((r) => setTimeout(r, 3000));
-        const idleFrom = Date.now();
-        await new Promise((r) => setTimeout(r, 8000));
+        const activatedAt = Date.now();
+        // Window 1, opening: a moment after activation the extension reads the store in the
+        // background (the status bar's failure count, CodeLens): the 805 MB file into sql.js, its
+        // -wal merged, the failure index's reads. Window 2, indexing: Search Traces builds the index.
+        await new Promise((r) => setTimeout(r, 15_000));
         const started = Date.now();
         await openViewContainer(vs.page, 'Spanlens');
         await openSearch(vs.page);
@@ -87,24 +87,25 @@ describe('the extension host while a 1M-span store opens and is indexed', () => 
         await vs.page.keyboard.press('Escape');
         for (let i = 0; i < 120 && !fs.existsSync(profile); i++) await new Promise((r) => setTimeout(r, 500));
         const all = probeLines(vs);
-        const idle = all.filter((l) => l.at > idleFrom + 1000 && l.at <= started);
-        const lines = all.filter((l) => l.at > started && l.at <= doneAt + 2000);
-        expect(lines.length).toBeGreaterThan(0);
-        expect(idle.length).toBeGreaterThan(0);
-        figures.push(summary(`${label}, idle`, idle));
-        figures.push(summary(`${label}, open + index`, lines, `   (${indexed.replace(/^Indexed \S+ for search: /, '')})`));
+        // The first second after activation is the bundle's own start-up (reported apart, below).
+        const opening = all.filter((l) => l.at > activatedAt + 1000 && l.at <= started);
+        const indexing = all.filter((l) => l.at > started && l.at <= doneAt + 2000);
+        expect(opening.length).toBeGreaterThan(0);
+        expect(indexing.length).toBeGreaterThan(0);
+        figures.push(summary(`${label}, opening`, opening));
+        figures.push(summary(`${label}, indexing`, indexing, `   (${indexed.replace(/^Indexed \S+ for search: /, '')})`));
         if (fs.existsSync(profile)) {
           const t0 = profileStartEpochMs(profile);
-          const [worst] = stretchesWith(profile, 'dist/extension.js', started - t0, doneAt - t0);
-          const activation = stretchesWith(profile, 'dist/extension.js', 0, idleFrom - t0)[0];
+          const [worst] = stretchesWith(profile, 'dist/extension.js', activatedAt + 1000 - t0, doneAt - t0);
+          const activation = stretchesWith(profile, 'dist/extension.js', 0, activatedAt + 1000 - t0)[0];
           figures.push(
-            `  ${''.padEnd(26)} of which Spanlens code: longest stretch ${worst ? `${worst.durationMs.toFixed(0)} ms (${worst.top})` : '0 ms'} while the store opened and was indexed` +
+            `  ${''.padEnd(34)} of which Spanlens code: longest stretch ${worst ? `${worst.durationMs.toFixed(0)} ms (${worst.top})` : '0 ms'} while the store opened and was indexed` +
               (activation ? `; ${activation.durationMs.toFixed(0)} ms at activation (${activation.top})` : ''),
           );
           // Kept beside the e2e logs: open in DevTools' Performance panel to see the rest.
           fs.copyFileSync(profile, path.join(RESULTS_DIR, 'logs', `exthost-${mode}.cpuprofile`));
         } else {
-          figures.push(`  ${''.padEnd(26)} (no CPU profile written)`);
+          figures.push(`  ${''.padEnd(34)} (no CPU profile written)`);
         }
       } finally {
         await vs.close();
