@@ -687,15 +687,28 @@ function findFiles(dir: string, pred: (f: string) => boolean): string[] {
 
 /** `s` with RegExp specials escaped. */
 /**
- * Right-clicks a tree row and runs its context-menu entry titled `title`. The click on the
- * entry is checked: when the menu is still open after it (a click that lands while the menu
+ * Right-clicks a tree row and runs its context-menu entry titled `title` (right-clicking again
+ * when the menu was closed by the tree re-rendering). The click on the entry is checked: when the menu is still open after it (a click that lands while the menu
  * still ignores the mouse, just after opening), the highlighted entry is run with Enter.
  */
 export async function runContextMenuItem(page: Page, row: Locator, title: string): Promise<void> {
-  await row.click({ button: 'right' });
   const menu = page.locator('.context-view .monaco-menu');
   const item = menu.locator('.action-item').filter({ has: page.locator('.action-label', { hasText: exactText(title) }) }).first();
-  await item.waitFor({ state: 'visible', timeout: 10_000 });
+  // VS Code closes an open context menu when its tree re-renders (a store read again just after
+  // the view listed it): right-click again then, as a person would. The entry must still appear.
+  for (let attempt = 1; ; attempt++) {
+    await row.click({ button: 'right' });
+    const shown = await item
+      .waitFor({ state: 'visible', timeout: 5_000 })
+      .then(() => true)
+      .catch(() => false);
+    if (shown) break;
+    if (attempt === 3) {
+      await item.waitFor({ state: 'visible', timeout: 5_000 });
+      break;
+    }
+    await page.keyboard.press('Escape');
+  }
   await item.hover();
   await item.click();
   const closed = await menu
