@@ -7,9 +7,9 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, 
   return e;
 }
 
-/** A plain button (type=button, so no form submits) with a tooltip. */
-export function button(label: string, title: string, cls: string): HTMLButtonElement {
-  const b = el('button', cls, label);
+/** A toolbar button (type=button, so no form submits) with a tooltip, styled by media/page.css's `.btn`. */
+export function button(label: string, title: string, cls?: string): HTMLButtonElement {
+  const b = el('button', cls ? `btn ${cls}` : 'btn', label);
   b.type = 'button';
   b.title = title;
   return b;

@@ -122,7 +122,10 @@ export async function timelinePageBench(root: string, cacheDir: string, spans = 
       const url = new URL(route.request().url());
       if (url.pathname === '/') return route.fulfill({ contentType: 'text/html', body: HARNESS });
       if (url.pathname === '/timeline.js') return route.fulfill({ contentType: 'text/javascript', body: fs.readFileSync(path.join(root, 'dist/timeline.js')) });
-      if (url.pathname === '/timeline.css') return route.fulfill({ contentType: 'text/css', body: fs.readFileSync(path.join(root, 'media/timeline.css')) });
+      // timeline.css and the page.css it imports, as the webview serves media/.
+      if (url.pathname === '/timeline.css' || url.pathname === '/page.css') {
+        return route.fulfill({ contentType: 'text/css', body: fs.readFileSync(path.join(root, 'media', url.pathname.slice(1))) });
+      }
       return route.fulfill({ status: 404, body: '' });
     });
     await page.goto(`${ORIGIN}/`);

@@ -5,7 +5,7 @@
  * list the selected row's attributes, input and output diffed field by field. Only the rows on
  * screen are in the DOM. Every string from the data is set as text.
  */
-import { button as makeButton, el } from '../dom';
+import { button, el } from '../dom';
 import { formatDuration } from '../../model/format';
 import { COMPARE_CHANGES, type CompareRowDetail, type CompareWire } from '../../model/compare';
 import { STATUSES } from '../../model/types';
@@ -45,10 +45,6 @@ let data: CompareWire | undefined;
 let listed: number[] = [];
 let maxMs = 1;
 let detail: CompareRowDetail | undefined;
-
-function button(label: string, title: string, cls = 'cmp-btn'): HTMLButtonElement {
-  return makeButton(label, title, cls);
-}
 
 const root = document.getElementById('root') ?? document.body;
 const head = el('header', 'cmp-head');

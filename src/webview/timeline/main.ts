@@ -4,7 +4,7 @@
  * the page keeps only the rows on screen in the DOM (a fixed pool of row elements reused while
  * scrolling), so 100,000 spans scroll like 100. Every string from the data is set as text.
  */
-import { button as makeButton, el } from '../dom';
+import { button, el } from '../dom';
 import { STATUSES } from '../../model/types';
 import { isTimelineHostMessage, type TimelineData, type TimelineHostMessage, type TimelinePageMessage, type TimelineWire } from '../protocol';
 import { splitIds } from '../../model/timeline';
@@ -35,10 +35,6 @@ let state: TimelineState = loadTimelineState(vscode.getState());
 
 // ---- DOM skeleton (built here: the HTML shell holds only #root) ----
 
-function button(label: string, title: string, cls = 'tl-btn'): HTMLButtonElement {
-  return makeButton(label, title, cls);
-}
-
 const root = document.getElementById('root') ?? document.body;
 const toolbar = el('header', 'tl-toolbar');
 const title = el('div', 'tl-title');
@@ -49,7 +45,7 @@ title.append(titleDot, titleName, titleMeta);
 const controls = el('div', 'tl-controls');
 const expandAllBtn = button('Expand all', 'Expand every span');
 const collapseAllBtn = button('Collapse all', 'Collapse every span');
-const criticalBtn = button('Critical path', 'Highlight the critical path: the chain of spans that bounds the run\u2019s end', 'tl-btn tl-toggle');
+const criticalBtn = button('Critical path', 'Highlight the critical path: the chain of spans that bounds the run\u2019s end', 'tl-toggle');
 const resetZoomBtn = button('Reset zoom', 'Show the whole run (or double-click the time axis)');
 controls.append(expandAllBtn, collapseAllBtn, criticalBtn, resetZoomBtn);
 const filterBox = el('div', 'tl-filter');
@@ -60,8 +56,8 @@ filterInput.setAttribute('aria-label', 'Filter spans');
 filterInput.spellcheck = false;
 const matchCount = el('span', 'tl-count');
 matchCount.setAttribute('aria-live', 'polite');
-const prevBtn = button('\u2191', 'Previous match (Shift+Enter)', 'tl-btn tl-icon');
-const nextBtn = button('\u2193', 'Next match (Enter)', 'tl-btn tl-icon');
+const prevBtn = button('\u2191', 'Previous match (Shift+Enter)', 'tl-icon');
+const nextBtn = button('\u2193', 'Next match (Enter)', 'tl-icon');
 prevBtn.setAttribute('aria-label', 'Previous match');
 nextBtn.setAttribute('aria-label', 'Next match');
 filterBox.append(filterInput, matchCount, prevBtn, nextBtn);
